@@ -1,0 +1,28 @@
+import { Command } from 'commander';
+import { addConfigOption, addMonitorConfigOptions, addOutputOptions, addReportingOptions, choice } from './options.js';
+
+export function makeExecCommand(): Command {
+  const command = new Command('exec')
+    .description('run a job and report it to Sentry Crons: in_progress when it starts, ok/error with the duration when it ends')
+    .usage('[options] -- <command> [args...]')
+    .argument('<command...>', 'the job and its arguments')
+    .passThroughOptions();
+  addReportingOptions(command);
+  addMonitorConfigOptions(command);
+  command
+    .option('--tail-bytes <n>', 'bytes of output kept for the failure report (max 102400)', '102400')
+    .option('--no-log', 'never send output to Sentry')
+    .addOption(choice('--log-on <when>', 'when to send the output tail', ['error', 'always']).default('error'))
+    .option('--send-timeout <duration>', 'hard bound on each delivery, e.g. 500ms, 5s', '5s')
+    .option('--dry-run', 'run the job, print the envelopes that would be sent on stderr, send nothing');
+  addConfigOption(command);
+  addOutputOptions(command);
+  return command.action(async (job: string[], flags: Record<string, unknown>) => {
+    const [{ resolveExecOptions }, { runMonitoredJob }] = await Promise.all([
+      import('../config/exec-settings.js'),
+      import('../run/monitored-job.js'),
+    ]);
+    const options = await resolveExecOptions(job, flags, process.env, process.stderr.isTTY === true);
+    process.exitCode = await runMonitoredJob(options);
+  });
+}

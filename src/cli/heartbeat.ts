@@ -1,0 +1,37 @@
+import { Command } from 'commander';
+import { addConfigOption, addMonitorConfigOptions, addOutputOptions, addReportingOptions, choice } from './options.js';
+
+export function makeHeartbeatCommand(): Command {
+  const command = new Command('heartbeat')
+    .description('send one check-in (ok by default); --status in_progress prints the id to close it with later');
+  addReportingOptions(command);
+  command
+    .addOption(choice('--status <status>', 'status of the check-in', ['ok', 'error', 'in_progress']).default('ok'))
+    .option('--duration <seconds>', 'duration of the run in seconds (for ok/error)')
+    .option('--check-in-id <id>', 'close the run opened by `heartbeat --status in_progress`, which printed this id')
+    .option('--send-timeout <duration>', 'hard bound on the delivery, e.g. 500ms, 5s', '5s')
+    .option('--json', 'print the check-in as JSON on stdout')
+    .option('--dry-run', 'print the envelope that would be sent on stderr, send nothing');
+  addMonitorConfigOptions(command);
+  addConfigOption(command);
+  addOutputOptions(command);
+  return command.action(async (flags: Record<string, unknown>) => {
+    const [{ resolveHeartbeatOptions }, { sendHeartbeat }] = await Promise.all([
+      import('../config/heartbeat-settings.js'),
+      import('../sentry/heartbeat.js'),
+    ]);
+    const options = await resolveHeartbeatOptions(flags, process.env, process.stderr.isTTY === true);
+    const { checkInId, delivery } = await sendHeartbeat(options);
+    const delivered = delivery.outcome === 'sent' || options.dryRun;
+    if (flags.json) {
+      const { slug, environment, status } = options;
+      process.stdout.write(`${JSON.stringify({ check_in_id: checkInId, slug, environment, status, delivered })}\n`);
+    } else if (options.status === 'in_progress') {
+      process.stdout.write(`${checkInId}\n`);
+    }
+    if (!delivered) {
+      options.log.error(`${delivery.label} for ${options.slug} was not delivered: ${delivery.reason ?? 'unknown reason'}`);
+      process.exitCode = 1;
+    }
+  });
+}

@@ -1,0 +1,42 @@
+import { Command } from 'commander';
+import { usageError } from '../errors.js';
+
+function parsePort(value: string): number {
+  const port = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw usageError(`--port must be a number from 0 to 65535 (0 picks a free port), got ${JSON.stringify(value)}`);
+  return port;
+}
+
+export function makeListenCommand(): Command {
+  return new Command('listen')
+    .description('run a local Sentry Crons receiver that shows, and checks, what Sentry would get')
+    .option('--port <n>', 'port to listen on; 0 picks a free one', parsePort, 8970)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--json', 'print one JSON object per line')
+    .action(async (flags: { port: number; host: string; json?: boolean }) => {
+      const [{ startReceiver }, { formatRecord, recordJson }, { default: chalk }] = await Promise.all([
+        import('../receiver/receiver.js'),
+        import('../receiver/format.js'),
+        import('chalk'),
+      ]);
+      const paint = { good: chalk.green, bad: chalk.red, busy: chalk.yellow, dim: chalk.dim };
+      const print = (line: string) => process.stdout.write(`${line}\n`);
+      const receiver = await startReceiver({
+        port: flags.port,
+        host: flags.host,
+        onRecord: (record) => print(flags.json ? JSON.stringify(recordJson(record)) : formatRecord(record, paint)),
+      });
+      if (flags.json) {
+        print(JSON.stringify({ type: 'listening', url: receiver.url, dsn: receiver.dsn }));
+      } else {
+        print(`cronmon listening on ${receiver.url} (any key and project id are accepted)`);
+        print(`SENTRY_DSN=${receiver.dsn}`);
+      }
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await receiver.close();
+    });
+}

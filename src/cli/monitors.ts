@@ -1,0 +1,15 @@
+import { Command } from 'commander';
+import { addApiOptions, addConfigOption, addOutputOptions } from './options.js';
+
+export function makeMonitorsCommand(): Command {
+  const list = new Command('list').description("list the organization's monitors (all pages)");
+  addApiOptions(list);
+  list.option('--json', 'print the monitors as a JSON array');
+  addConfigOption(list);
+  addOutputOptions(list);
+  list.action(async (flags: Record<string, unknown>) => {
+    const { runMonitorsList } = await import('../sentry/list-monitors.js');
+    process.exitCode = await runMonitorsList(flags, process.env, process.stderr.isTTY === true);
+  });
+  return new Command('monitors').description('manage Sentry cron monitors').addCommand(list);
+}

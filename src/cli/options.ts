@@ -1,0 +1,45 @@
+import { Option, type Command } from 'commander';
+
+// Options several subcommands share, defined once so that help texts and completions agree.
+// Environment variables are resolved by src/config (flag > environment > config file), so they
+// are only named here.
+
+export function addReportingOptions(command: Command): Command {
+  return command
+    .option('--dsn <dsn>', 'Sentry DSN to report to; never printed (env: SENTRY_DSN)')
+    .option('-e, --environment <name>', 'environment of the check-ins, default production (env: SENTRY_ENVIRONMENT)')
+    .option('--slug <slug>', 'monitor slug, normalised as Sentry does (env: CRONMON_SLUG)');
+}
+
+export function addApiOptions(command: Command): Command {
+  return command
+    .option('--auth-token <token>', 'Sentry auth token; never printed (env: SENTRY_AUTH_TOKEN, or [auth] token in .sentryclirc)')
+    .option('--org <slug>', 'organization slug (env: SENTRY_ORG, or [defaults] org in .sentryclirc)')
+    .option('--project <slug>', 'project slug (env: SENTRY_PROJECT, or [defaults] project in .sentryclirc)')
+    .option('--url <url>', 'Sentry URL for API calls, default https://sentry.io/ (env: SENTRY_URL)');
+}
+
+export function addConfigOption(command: Command): Command {
+  return command.option('--config <file>', 'config file to use instead of searching for one (env: CRONMON_CONFIG)');
+}
+
+export function addMonitorConfigOptions(command: Command): Command {
+  return command
+    .option('--schedule <crontab>', "crontab schedule to create/update the monitor with, e.g. '0 3 * * *' or @daily")
+    .option('--interval <n unit>', "interval schedule instead of a crontab, e.g. '10 minutes'")
+    .option('--timezone <iana>', 'time zone of the schedule, e.g. Europe/Vienna')
+    .option('--checkin-margin <minutes>', 'minutes a check-in may be late before it counts as missed (0-40320)')
+    .option('--max-runtime <minutes>', 'minutes a run may take before it counts as timed out (1-10080)')
+    .option('--failure-threshold <n>', 'failed runs in a row before an issue is opened (1-720)')
+    .option('--recovery-threshold <n>', 'successful runs in a row before the issue is resolved (1-720)')
+    .option('--owner <actor>', 'owner of the monitor: user:<id> or team:<id>');
+}
+
+export function addOutputOptions(command: Command): Command {
+  return command
+    .option('-q, --quiet', 'no notices; errors still go to stderr (env: CRONMON_QUIET=1)')
+    .option('-v, --verbose', 'one line per request on stderr, secrets masked (env: CRONMON_DEBUG=1)');
+}
+
+export const choice = (flags: string, description: string, choices: string[]): Option =>
+  new Option(flags, description).choices(choices);

@@ -1,0 +1,60 @@
+import { CronmonError } from '../errors.js';
+import type { Log } from '../log.js';
+import type { CronmonConfig } from './config-file.js';
+import { configFile, createCommandLog, pick, type Sourced } from './reporting-settings.js';
+import { loadSentryCliRc } from './sentryclirc.js';
+
+export const DEFAULT_URL = 'https://sentry.io/';
+
+export interface ApiFlags {
+  authToken?: string | undefined;
+  org?: string | undefined;
+  project?: string | undefined;
+  url?: string | undefined;
+  config?: string | undefined;
+  quiet?: boolean | undefined;
+  verbose?: boolean | undefined;
+  dryRun?: boolean | undefined;
+}
+
+export interface ApiSettings {
+  token?: Sourced | undefined;
+  org?: Sourced | undefined;
+  project?: Sourced | undefined;
+  url: string;
+  config?: CronmonConfig | undefined;
+  log: Log;
+}
+
+// Settings for the REST API: flag > environment > config file > .sentryclirc > default.
+// The token is never read from cronmon's config file: config files get committed.
+export async function resolveApiSettings(flags: ApiFlags, env: NodeJS.ProcessEnv, stderrIsTTY: boolean, cwd: string = process.cwd()): Promise<ApiSettings> {
+  const config = await configFile(flags, env, cwd);
+  const rc = loadSentryCliRc(cwd, env.HOME);
+  const inFile = (key: string) => `${config?.file} (${key})`;
+  const inRc = (key: 'token' | 'url' | 'org' | 'project', what: string) => `${rc.sources[key] ?? '.sentryclirc'} (${what})`;
+  const url = pick([flags.url, '--url'], [env.SENTRY_URL, 'SENTRY_URL'], [config?.url, inFile('url')], [rc.url, inRc('url', '[defaults] url')]);
+  return {
+    token: pick([flags.authToken, '--auth-token'], [env.SENTRY_AUTH_TOKEN, 'SENTRY_AUTH_TOKEN'], [rc.token, inRc('token', '[auth] token')]),
+    org: pick([flags.org, '--org'], [env.SENTRY_ORG, 'SENTRY_ORG'], [config?.org, inFile('org')], [rc.org, inRc('org', '[defaults] org')]),
+    project: pick([flags.project, '--project'], [env.SENTRY_PROJECT, 'SENTRY_PROJECT'], [config?.project, inFile('project')], [rc.project, inRc('project', '[defaults] project')]),
+    url: url?.value ?? DEFAULT_URL,
+    config,
+    log: createCommandLog(flags, env, stderrIsTTY),
+  };
+}
+
+const WHERE: Record<'token' | 'org' | 'project', string> = {
+  token: 'an auth token: set --auth-token, SENTRY_AUTH_TOKEN, or [auth] token in ~/.sentryclirc',
+  org: 'an organization: set --org, SENTRY_ORG, org in the config file, or [defaults] org in .sentryclirc',
+  project: 'a project: set --project, SENTRY_PROJECT, project in the config file, or [defaults] project in .sentryclirc',
+};
+
+// Names exactly what is missing and where it can be set (exit 2, before any request).
+export function requireSettings<K extends 'token' | 'org' | 'project'>(settings: ApiSettings, keys: readonly K[], extra = ''): Record<K, string> {
+  const missing = keys.filter((key) => !settings[key]);
+  if (missing.length > 0) {
+    throw new CronmonError('missing-setting', `this needs ${missing.map((key) => WHERE[key]).join('; and ')}${extra}`);
+  }
+  return Object.fromEntries(keys.map((key) => [key, settings[key]?.value])) as Record<K, string>;
+}

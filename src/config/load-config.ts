@@ -1,0 +1,43 @@
+import { resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { CronmonError } from '../errors.js';
+import { validateConfig, type CronmonConfig } from './config-file.js';
+import { SEARCH_PLACES, configMayExist } from './config-search.js';
+
+export interface ConfigLookup {
+  // --config, else CRONMON_CONFIG: an explicit file that must exist.
+  explicit?: string | undefined;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+// Finds and validates the config file. cosmiconfig is imported only when a file may exist.
+export async function loadConfig(lookup: ConfigLookup): Promise<CronmonConfig | undefined> {
+  if (lookup.explicit === undefined && !configMayExist(lookup.cwd, lookup.env)) return undefined;
+  const { cosmiconfig } = await import('cosmiconfig');
+  const explorer = cosmiconfig('cronmon', { searchPlaces: SEARCH_PLACES, searchStrategy: 'global' });
+  let result: Awaited<ReturnType<typeof explorer.search>>;
+  try {
+    result = lookup.explicit !== undefined
+      ? await explorer.load(resolve(lookup.cwd, lookup.explicit))
+      : await explorer.search(lookup.cwd);
+  } catch (error) {
+    const file = lookup.explicit ?? (error as { filepath?: string }).filepath ?? 'config file';
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : firstLine(error);
+    throw new CronmonError('config', `cannot read config file ${file}: ${why}`, { cause: error });
+  }
+  if (!result || result.isEmpty) return result ? validateConfig({}, result.filepath) : undefined;
+  return validateConfig(result.config, result.filepath);
+}
+
+// cosmiconfig puts "JSON Error in <file>:" / "YAML Error in <file>:" first and the parser's
+// reason (with a code frame) after it. Keep only the reason, without the quoted file content
+// parse-json appends ("while parsing '…'"), which may hold a DSN.
+function firstLine(error: unknown): string {
+  const lines = stripVTControlCharacters(error instanceof Error ? error.message : String(error))
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !/^(JSON|YAML) Error in /.test(line) && !/^(>?\s*\d+\s*)?\||^-+\^$/.test(line));
+  return lines[0]?.replace(/ while parsing .*$/, '') ?? 'unreadable';
+}

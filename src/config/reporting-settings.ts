@@ -1,0 +1,106 @@
+import { createLog, type Log } from '../log.js';
+import { normaliseEnvironment } from '../monitor/environment.js';
+import { buildMonitorConfig, type MonitorConfig, type MonitorConfigInput } from '../monitor/monitor-config.js';
+import { requireSlug } from '../monitor/slug.js';
+import { parseDsn, type DsnResult } from '../sentry/dsn.js';
+import type { CronmonConfig, MonitorEntry } from './config-file.js';
+import { loadConfig } from './load-config.js';
+
+// Flags shared by every command that reports with the DSN (exec, heartbeat, check-in upserts).
+export interface ReportingFlags extends MonitorConfigInput {
+  dsn?: string | undefined;
+  environment?: string | undefined;
+  slug?: string | undefined;
+  config?: string | undefined;
+  quiet?: boolean | undefined;
+  verbose?: boolean | undefined;
+  dryRun?: boolean | undefined;
+}
+
+export interface ReportingSettings {
+  slug: string;
+  environment: string;
+  dsn?: { raw: string; source: string; parsed: DsnResult } | undefined;
+  monitorConfig?: MonitorConfig | undefined;
+  // The slug's entry in the config file, for settings beyond the monitor config (timeout…).
+  monitorEntry?: MonitorEntry | undefined;
+  config?: CronmonConfig | undefined;
+  log: Log;
+}
+
+export interface Sourced {
+  value: string;
+  source: string;
+}
+
+// Precedence: flag > environment > config file > .sentryclirc > default. Each candidate is
+// [value, where it came from]; an empty string counts as unset.
+export function pick(...candidates: [string | undefined, string][]): Sourced | undefined {
+  for (const [value, source] of candidates) {
+    if (value !== undefined && value !== '') return { value, source };
+  }
+  return undefined;
+}
+
+const isOn = (value: string | undefined) => value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+
+export function createCommandLog(flags: Pick<ReportingFlags, 'quiet' | 'verbose' | 'dryRun'>, env: NodeJS.ProcessEnv, stderrIsTTY: boolean): Log {
+  return createLog({
+    quiet: flags.quiet === true || isOn(env.CRONMON_QUIET),
+    verbose: flags.verbose === true || isOn(env.CRONMON_DEBUG),
+    dryRun: flags.dryRun === true,
+    stderrIsTTY,
+  });
+}
+
+export function configFile(flags: Pick<ReportingFlags, 'config'>, env: NodeJS.ProcessEnv, cwd: string): Promise<CronmonConfig | undefined> {
+  return loadConfig({ explicit: pick([flags.config, '--config'], [env.CRONMON_CONFIG, 'CRONMON_CONFIG'])?.value, cwd, env });
+}
+
+// A flag for any schedule field replaces the file's schedule as a whole (a --schedule must not
+// meet the file's interval); the other fields fall back one by one.
+export function mergeMonitorInput(flags: MonitorConfigInput, entry: MonitorEntry | undefined): MonitorConfigInput {
+  if (!entry) return flags;
+  const flagSchedule = flags.schedule !== undefined || flags.interval !== undefined;
+  return {
+    schedule: flagSchedule ? flags.schedule : entry.schedule,
+    interval: flagSchedule ? flags.interval : entry.interval,
+    timezone: flags.timezone ?? entry.timezone,
+    checkinMargin: flags.checkinMargin ?? entry.checkinMargin,
+    maxRuntime: flags.maxRuntime ?? entry.maxRuntime,
+    failureThreshold: flags.failureThreshold ?? entry.failureThreshold,
+    recoveryThreshold: flags.recoveryThreshold ?? entry.recoveryThreshold,
+    owner: flags.owner ?? entry.owner,
+  };
+}
+
+export async function resolveReporting(
+  flags: ReportingFlags,
+  env: NodeJS.ProcessEnv,
+  stderrIsTTY: boolean,
+  cwd: string = process.cwd(),
+): Promise<ReportingSettings> {
+  const log = createCommandLog(flags, env, stderrIsTTY);
+  const rawSlug = pick([flags.slug, '--slug'], [env.CRONMON_SLUG, 'CRONMON_SLUG']);
+  const slug = requireSlug(rawSlug?.value, rawSlug?.source ?? '--slug');
+  if (rawSlug && rawSlug.value !== slug) log.notice(`monitor slug "${rawSlug.value}" is sent as "${slug}", as Sentry stores it`);
+
+  const config = await configFile(flags, env, cwd);
+  const fromFile = (key: string) => `${config?.file ?? 'config file'} (${key})`;
+  const environment = pick(
+    [flags.environment, '--environment'],
+    [env.SENTRY_ENVIRONMENT, 'SENTRY_ENVIRONMENT'],
+    [config?.environment, fromFile('environment')],
+  );
+  const dsn = pick([flags.dsn, '--dsn'], [env.SENTRY_DSN, 'SENTRY_DSN'], [config?.dsn, fromFile('dsn')]);
+  const monitorEntry = config?.monitors[slug];
+  return {
+    slug,
+    environment: normaliseEnvironment(environment?.value, environment?.source ?? '--environment'),
+    dsn: dsn && { raw: dsn.value, source: dsn.source, parsed: parseDsn(dsn.value) },
+    monitorConfig: buildMonitorConfig(mergeMonitorInput(flags, monitorEntry)),
+    monitorEntry,
+    config,
+    log,
+  };
+}

@@ -1,0 +1,89 @@
+import type { ReceiverRecord } from './ingest.js';
+
+// How `cronmon listen` shows what it received: one line per record, or one JSON object.
+
+export interface Paint {
+  good(text: string): string;
+  bad(text: string): string;
+  busy(text: string): string;
+  dim(text: string): string;
+}
+
+export const PLAIN: Paint = { good: String, bad: String, busy: String, dim: String };
+
+const clock = (time: Date) => time.toTimeString().slice(0, 8);
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const kib = bytes / 1024;
+  return kib < 1024 ? `${kib.toFixed(1)} KiB` : `${(kib / 1024).toFixed(1)} MiB`;
+}
+
+export function formatSeconds(seconds: number): string {
+  return seconds < 60 ? `${seconds.toFixed(seconds < 10 ? 2 : 1)}s` : `${Math.floor(seconds / 60)}m${Math.round(seconds % 60)}s`;
+}
+
+interface EventSummary {
+  slug: string | undefined;
+  environment: string | undefined;
+  level: string | undefined;
+  message: string | undefined;
+}
+
+function summariseEvent(event: Record<string, unknown>): EventSummary {
+  const contexts = event.contexts as { monitor?: { slug?: unknown } } | undefined;
+  const logentry = event.logentry as { formatted?: unknown; message?: unknown } | undefined;
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return {
+    slug: text(contexts?.monitor?.slug),
+    environment: text(event.environment),
+    level: text(event.level),
+    message: text(logentry?.formatted) ?? text(logentry?.message) ?? text(event.message),
+  };
+}
+
+function scheduleText(config: Record<string, unknown>): string {
+  const schedule = config.schedule as { type?: string; value?: unknown; unit?: string } | undefined;
+  const when = schedule?.type === 'interval' ? `every ${String(schedule.value)} ${String(schedule.unit)}` : String(schedule?.value);
+  return typeof config.timezone === 'string' ? `${when} ${config.timezone}` : when;
+}
+
+export function formatRecord(record: ReceiverRecord, paint: Paint = PLAIN): string {
+  const time = paint.dim(clock(record.time));
+  switch (record.type) {
+    case 'check_in': {
+      const status = record.status === 'ok' ? paint.good('ok') : record.status === 'error' ? paint.bad('error') : paint.busy('in_progress');
+      const parts = [time, 'check-in', record.slug, record.environment, status];
+      if (record.duration !== undefined) parts.push(formatSeconds(record.duration));
+      parts.push(paint.dim(`id ${record.checkInId}`));
+      if (record.monitorConfig) parts.push(`schedule ${scheduleText(record.monitorConfig)}`);
+      if (record.notes.length > 0) parts.push(paint.dim(`(${record.notes.join('; ')})`));
+      return parts.join('  ');
+    }
+    case 'event': {
+      const { slug, environment, level, message } = summariseEvent(record.event);
+      const parts = [time, 'event   ', slug ?? '-', environment ?? '-', level === 'error' ? paint.bad('error') : (level ?? '-')];
+      if (message !== undefined) parts.push(JSON.stringify(message));
+      for (const attachment of record.attachments) parts.push(`attachment ${attachment.filename} ${formatSize(attachment.size)}`);
+      return parts.join('  ');
+    }
+    case 'rejected':
+      return [time, paint.bad('rejected'), `${record.status}`, `${record.layer}: ${record.reason}`].join('  ');
+  }
+}
+
+export function recordJson(record: ReceiverRecord): Record<string, unknown> {
+  const time = record.time.toISOString();
+  switch (record.type) {
+    case 'check_in': {
+      const { slug, sentSlug, environment, status, duration, checkInId, monitorConfig, traceId, via, notes } = record;
+      return { type: 'check_in', time, slug, sentSlug, environment, status, duration, checkInId, monitorConfig, traceId, via, notes };
+    }
+    case 'event': {
+      const attachments = record.attachments.map(({ filename, contentType, size }) => ({ filename, contentType, size }));
+      return { type: 'event', time, eventId: record.eventId, ...summariseEvent(record.event), attachments };
+    }
+    case 'rejected':
+      return { type: 'rejected', time, layer: record.layer, status: record.status, reason: record.reason, slug: record.slug };
+  }
+}

@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import type { Log } from '../log.js';
+import { newId } from '../monitor/check-in-id.js';
+import type { MonitorConfig } from '../monitor/monitor-config.js';
+import { buildCheckIn, type CheckInStatus } from '../sentry/check-in.js';
+import { maskDsn, type DsnResult } from '../sentry/dsn.js';
+import { checkInEnvelope, eventEnvelope } from '../sentry/envelope.js';
+import { buildFailureEvent } from '../sentry/failure-event.js';
+import { createDryRunReporter, createReporter, type Delivery, type Reporter } from '../sentry/reporter.js';
+import { summariseDeliveries } from '../sentry/summary.js';
+import { describeOutcome } from './exit-status.js';
+import { runJob, type JobResult } from './runner.js';
+
+export type LogOn = 'error' | 'always' | 'never';
+
+export interface MonitoredJobOptions {
+  command: readonly string[];
+  slug: string;
+  environment: string;
+  monitorConfig?: MonitorConfig | undefined;
+  // Undefined when no DSN is set anywhere; `source` names where it came from, for messages.
+  dsn?: { raw: string; source: string; parsed: DsnResult } | undefined;
+  logOn: LogOn;
+  tailBytes: number;
+  sendTimeoutMs: number;
+  dryRun: boolean;
+  cacheDir: string;
+  log: Log;
+}
+
+// One monitored run: the job starts first, the opening check-in goes out while it runs, the
+// close (and the output log on failure) after it. Delivery never changes the exit code.
+export async function runMonitoredJob(options: MonitoredJobOptions): Promise<number> {
+  const { log } = options;
+  const checkInId = newId();
+  const traceId = newId();
+  const problems: string[] = [];
+  const reporter = makeReporter(options, problems);
+
+  const job = runJob(options.command, {
+    env: { ...process.env, SENTRY_MONITOR_SLUG: options.slug, CRONMON_CHECK_IN_ID: checkInId, CRONMON_TRACE_ID: traceId },
+    tailBytes: options.logOn === 'never' ? 0 : options.tailBytes,
+  });
+  const checkIn = (status: CheckInStatus, durationMs?: number, monitorConfig?: MonitorConfig) =>
+    checkInEnvelope(
+      buildCheckIn({ checkInId, slug: options.slug, status, environment: options.environment, durationMs, monitorConfig, traceId }),
+      new Date(),
+    );
+  // Sent while the job starts, never before it: the job must not wait on the network.
+  const opened = job.spawned.then(() => reporter?.send('open check-in', ['monitor'], checkIn('in_progress', undefined, options.monitorConfig)));
+
+  const result = await job.result;
+  // After the job, a further INT/TERM means "stop now": give up on reporting, keep the code.
+  const stopOnSignal = () => process.exit(result.outcome.exitCode);
+  process.once('SIGINT', stopOnSignal).once('SIGTERM', stopOnSignal);
+
+  if (result.outcome.kind === 'not-started') log.error(result.outcome.reason);
+  const deliveries: (Delivery | undefined)[] = [await opened];
+  if (reporter) {
+    const failed = result.outcome.exitCode !== 0;
+    const closing = [reporter.send('close check-in', ['monitor'], checkIn(failed ? 'error' : 'ok', result.durationMs))];
+    if (options.logOn === 'always' || (options.logOn === 'error' && failed)) {
+      closing.push(reporter.send('output log', ['error'], outputLog(options, result, traceId, failed)));
+    }
+    deliveries.push(...(await Promise.all(closing)));
+    reporter.finish();
+  }
+  const summary = summariseDeliveries(deliveries.filter((d): d is Delivery => d !== undefined));
+  if (summary) problems.push(summary);
+  if (problems.length > 0) log.error(problems.join('; '));
+  return result.outcome.exitCode;
+}
+
+function makeReporter(options: MonitoredJobOptions, problems: string[]): Reporter | undefined {
+  const { dsn } = options;
+  if (dsn && !dsn.parsed.ok) {
+    problems.push(`invalid DSN ${maskDsn(dsn.raw)} from ${dsn.source}: ${dsn.parsed.reason}; the job ran without monitoring`);
+  }
+  const parsed = dsn?.parsed.ok ? dsn.parsed.dsn : undefined;
+  if (options.dryRun) return createDryRunReporter(options.log, parsed);
+  if (!dsn) problems.push('no DSN set (--dsn, SENTRY_DSN or the config file): the job ran without monitoring');
+  if (!parsed) return undefined;
+  return createReporter({ dsn: parsed, sendTimeoutMs: options.sendTimeoutMs, cacheDir: options.cacheDir, log: options.log });
+}
+
+function outputLog(options: MonitoredJobOptions, result: JobResult, traceId: string, failed: boolean): Buffer {
+  const { outcome } = result;
+  const message = !failed
+    ? `${options.slug} succeeded`
+    : outcome.kind === 'exited'
+      ? `${options.slug} failed with exit code ${outcome.exitCode}`
+      : `${options.slug} ${outcome.kind === 'signaled' ? 'was ' : 'could not start: '}${describeOutcome(outcome)}`;
+  const event = buildFailureEvent({
+    eventId: newId(),
+    spanId: randomBytes(8).toString('hex'),
+    traceId,
+    endedAt: result.endedAt,
+    slug: options.slug,
+    environment: options.environment,
+    failed,
+    message,
+    exitCode: outcome.exitCode,
+    command: options.command,
+    durationMs: result.durationMs,
+  });
+  const attachments = result.tail.byteLength > 0
+    ? [{ filename: 'output-tail.log', contentType: 'text/plain', data: result.tail }]
+    : [];
+  return eventEnvelope(event, attachments, new Date());
+}

@@ -1,0 +1,96 @@
+import { CronmonError } from '../errors.js';
+import { describeNetworkError, httpRequest, type HttpResponse } from './transport.js';
+
+// The organization monitors REST API (list, get, create, update), authenticated with a Bearer
+// token. Errors become one CronmonError each, with Sentry's own `detail` where it gives one.
+
+export interface ApiClient {
+  // The base the requests go to (the org's region URL on sentry.io).
+  readonly baseUrl: string;
+  request(method: string, path: string, body?: unknown): Promise<HttpResponse>;
+}
+
+export interface ApiOptions {
+  url: string;
+  token: string;
+  timeoutMs: number;
+  onRequest?: (line: string) => void;
+}
+
+export function createApiClient(options: ApiOptions, baseUrl: string = options.url): ApiClient {
+  const root = baseUrl.replace(/\/+$/, '');
+  return {
+    baseUrl: root,
+    async request(method, path, body) {
+      const url = path.startsWith('http') ? path : `${root}/api/0${path}`;
+      const started = performance.now();
+      let response: HttpResponse;
+      try {
+        response = await httpRequest(method, url, {
+          headers: {
+            Authorization: `Bearer ${options.token}`,
+            Accept: 'application/json',
+            ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          },
+          body: body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body)),
+          timeoutMs: options.timeoutMs,
+        });
+      } catch (error) {
+        throw new CronmonError('delivery', `${method} ${url}: ${describeNetworkError(error, new URL(url).host)}`, { cause: error });
+      }
+      options.onRequest?.(`${method} ${url} → ${response.status} in ${Math.round(performance.now() - started)} ms`);
+      return response;
+    },
+  };
+}
+
+// Sentry's error bodies: {"detail": "..."} or field errors {"config": {"schedule": ["..."]}}.
+export function describeApiError(response: HttpResponse, what: string): CronmonError {
+  const detail = errorDetail(response.body);
+  const suffix = detail ? `: ${detail}` : '';
+  switch (response.status) {
+    case 400:
+      return new CronmonError('api', `Sentry rejected ${what} (400)${suffix}`);
+    case 401:
+      return new CronmonError('api', `the auth token was refused (401)${suffix}; check --auth-token, SENTRY_AUTH_TOKEN or [auth] token in .sentryclirc`);
+    case 403:
+      return new CronmonError('api', `the auth token may not do this (403)${suffix}; it needs the alerts:write (or org:read to list) scope`);
+    case 404:
+      return new CronmonError('api', `${what}: not found (404)${suffix}; check --org and --url`);
+    case 429: {
+      const retry = [response.headers['retry-after']].flat()[0];
+      return new CronmonError('api', `Sentry rate-limited ${what} (429)${retry ? `; retry after ${retry}s` : ''}`);
+    }
+    default:
+      return new CronmonError('api', `Sentry answered ${response.status} for ${what}${suffix}`);
+  }
+}
+
+function errorDetail(body: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const flatten = (value: unknown, path: string): string[] => {
+    if (typeof value === 'string') return [path ? `${path}: ${value}` : value];
+    if (Array.isArray(value)) return value.flatMap((item) => flatten(item, path));
+    if (typeof value === 'object' && value !== null) {
+      return Object.entries(value).flatMap(([key, item]) => flatten(item, key === 'detail' || key === 'non_field_errors' ? path : path ? `${path}.${key}` : key));
+    }
+    return [];
+  };
+  const messages = flatten(parsed, '');
+  return messages.length > 0 ? messages.join('; ').slice(0, 300) : undefined;
+}
+
+// The `next` cursor of an RFC 5988 Link header, followed only while results="true".
+export function nextPageUrl(link: string | undefined): string | undefined {
+  if (!link) return undefined;
+  for (const part of link.split(/,(?=\s*<)/)) {
+    const url = /<([^>]+)>/.exec(part)?.[1];
+    if (url && /rel="next"/.test(part) && /results="true"/.test(part)) return url;
+  }
+  return undefined;
+}

@@ -1,0 +1,85 @@
+import { requireSettings, resolveApiSettings, type ApiFlags } from '../config/api-settings.js';
+import { cacheDir } from '../config/paths.js';
+import { pick } from '../config/reporting-settings.js';
+import { desiredMonitors, type UpsertFlags } from '../config/upsert-settings.js';
+import { CronmonError, usageError } from '../errors.js';
+import type { Log } from '../log.js';
+import { normaliseEnvironment } from '../monitor/environment.js';
+import type { DesiredMonitor } from '../monitor/monitor-plan.js';
+import { createApiClient } from './api.js';
+import { maskDsn, parseDsn } from './dsn.js';
+import { sendHeartbeat } from './heartbeat.js';
+import { regionUrl } from './monitors-api.js';
+import { upsertMonitors, type UpsertResult } from './upsert-monitors.js';
+
+export interface ApplyFlags extends ApiFlags, UpsertFlags {
+  via?: 'api' | 'checkin' | undefined;
+  dsn?: string | undefined;
+  environment?: string | undefined;
+  json?: boolean | undefined;
+}
+
+const API_TIMEOUT_MS = 30_000;
+
+// `cronmon upsert`: validates every monitor first, then applies them through the REST API (or
+// check-ins with --via checkin) and prints what changed. Resolves with the exit code.
+export async function runUpsert(flags: ApplyFlags, env: NodeJS.ProcessEnv, stderrIsTTY: boolean): Promise<number> {
+  const settings = await resolveApiSettings(flags, env, stderrIsTTY);
+  const viaCheckIn = flags.via === 'checkin';
+  const desired = desiredMonitors(flags, settings.config, !viaCheckIn);
+  if (viaCheckIn) return upsertViaCheckIns(flags, env, desired, settings);
+
+  const { token, org, project } = requireSettings(settings, ['token', 'org', 'project'],
+    '. Without a token, `--via checkin` upserts with the DSN instead (Sentry records that as a run)');
+  const options = { url: settings.url, token, timeoutMs: API_TIMEOUT_MS, onRequest: settings.log.debug };
+  const api = createApiClient(options, await regionUrl(createApiClient(options), org));
+  const results = await upsertMonitors(api, org, project, desired, flags.dryRun === true);
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(results.flatMap((r) => (r.monitor ? [r.monitor] : [])), null, 2)}\n`);
+  } else {
+    for (const result of results.filter((r) => !r.error)) process.stdout.write(`${describeResult(result, flags.dryRun === true)}\n`);
+  }
+  const failed = results.filter((r) => r.error);
+  for (const result of failed) settings.log.error(`${result.slug}: ${result.error}`);
+  return failed.length > 0 ? 1 : 0;
+}
+
+export function describeResult(result: UpsertResult, dryRun: boolean): string {
+  const verb = { create: 'created', update: 'updated', unchanged: 'unchanged', failed: 'failed' }[result.action];
+  const head = dryRun && result.action !== 'unchanged' ? `would be ${verb}` : verb;
+  if (result.changes.length === 0) return `${result.slug}: ${head}`;
+  const changes = result.changes.map((c) => (result.action === 'create' ? `${c.field} ${c.to}` : `${c.field}: ${c.from} → ${c.to}`));
+  return `${result.slug}: ${head} (${changes.join(', ')})`;
+}
+
+async function upsertViaCheckIns(flags: ApplyFlags, env: NodeJS.ProcessEnv, desired: DesiredMonitor[], settings: { config?: { dsn?: string | undefined; environment?: string | undefined; file: string } | undefined; log: Log }): Promise<number> {
+  if (flags.name !== undefined || flags.muted !== undefined) throw usageError('--name and --muted need the REST API: drop --via checkin and give an auth token');
+  const dsn = pick([flags.dsn, '--dsn'], [env.SENTRY_DSN, 'SENTRY_DSN'], [settings.config?.dsn, `${settings.config?.file} (dsn)`]);
+  if (!dsn) throw new CronmonError('missing-setting', '--via checkin needs a DSN: set --dsn, SENTRY_DSN or dsn in the config file');
+  const parsed = parseDsn(dsn.value);
+  if (!parsed.ok) throw usageError(`invalid DSN ${maskDsn(dsn.value)} from ${dsn.source}: ${parsed.reason}`);
+  const environment = pick([flags.environment, '--environment'], [env.SENTRY_ENVIRONMENT, 'SENTRY_ENVIRONMENT'], [settings.config?.environment, 'config file']);
+  let failures = 0;
+  for (const monitor of desired) {
+    const { checkInId, delivery } = await sendHeartbeat({
+      dsn: parsed.dsn,
+      slug: monitor.slug,
+      environment: normaliseEnvironment(environment?.value, environment?.source ?? '--environment'),
+      status: 'ok',
+      monitorConfig: monitor.config,
+      sendTimeoutMs: API_TIMEOUT_MS,
+      cacheDir: cacheDir(env),
+      dryRun: flags.dryRun === true,
+      log: settings.log,
+    });
+    if (delivery.outcome === 'failed' || (delivery.outcome === 'skipped' && !flags.dryRun)) {
+      failures++;
+      settings.log.error(`${monitor.slug}: the check-in was not delivered: ${delivery.reason ?? 'unknown reason'}`);
+    } else if (flags.json) {
+      process.stdout.write(`${JSON.stringify({ slug: monitor.slug, check_in_id: checkInId, monitor_config: monitor.config })}\n`);
+    } else {
+      process.stdout.write(`${monitor.slug}: ${flags.dryRun ? 'would be sent' : 'sent'} with an ok check-in carrying its config (Sentry records this as a successful run)\n`);
+    }
+  }
+  return failures > 0 ? 1 : 0;
+}

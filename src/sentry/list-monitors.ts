@@ -1,0 +1,36 @@
+import { requireSettings, resolveApiSettings, type ApiFlags } from '../config/api-settings.js';
+import { formatMonitorTable, type Health, type Paint } from '../monitor/monitor-table.js';
+import { createApiClient } from './api.js';
+import { listMonitors, regionUrl } from './monitors-api.js';
+
+export interface ListFlags extends ApiFlags {
+  json?: boolean | undefined;
+}
+
+// `cronmon monitors list`: every page of the organization's monitors, optionally only those of
+// --project, as a table (coloured by health on a terminal) or a JSON array.
+export async function runMonitorsList(flags: ListFlags, env: NodeJS.ProcessEnv, stderrIsTTY: boolean): Promise<number> {
+  const settings = await resolveApiSettings(flags, env, stderrIsTTY);
+  const { token, org } = requireSettings(settings, ['token', 'org']);
+  const options = { url: settings.url, token, timeoutMs: 30_000, onRequest: settings.log.debug };
+  const api = createApiClient(options, await regionUrl(createApiClient(options), org));
+  // Only an explicit --project filters; a default project from .sentryclirc does not hide the rest.
+  const project = flags.project ?? env.SENTRY_PROJECT;
+  const monitors = (await listMonitors(api, org)).filter((m) => !project || m.project?.slug === project);
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(monitors, null, 2)}\n`);
+  } else if (monitors.length === 0) {
+    process.stdout.write(`no monitors in ${org}${project ? ` for project ${project}` : ''}\n`);
+  } else {
+    process.stdout.write(`${formatMonitorTable(monitors, await painter(env))}\n`);
+  }
+  return 0;
+}
+
+// Colour follows NO_COLOR / FORCE_COLOR and whether stdout is a terminal (chalk decides).
+async function painter(env: NodeJS.ProcessEnv): Promise<Paint> {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return (text) => text;
+  const { default: chalk } = await import('chalk');
+  const colours: Record<Health, (text: string) => string> = { good: chalk.green, bad: chalk.red, idle: chalk.dim };
+  return (text, health) => colours[health](text);
+}

@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Sentry keeps at most 6 check-ins per minute per monitor and environment and silently drops
+// the rest after answering 2xx. Each heartbeat is a fresh process, so the recent check-ins of
+// a monitor are remembered in a small file to warn before that happens.
+export const SENTRY_CHECK_INS_PER_MINUTE = 6;
+const WINDOW_MS = 60_000;
+
+export function pingHistoryFile(dir: string, scope: string): string {
+  return join(dir, 'pings', `${createHash('sha256').update(scope).digest('hex').slice(0, 24)}.json`);
+}
+
+// Records one check-in now and returns how many were sent in the last minute, this one included.
+export function recordPing(file: string, nowMs: number): number {
+  let times: number[] = [];
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (Array.isArray(parsed)) times = parsed.filter((t): t is number => typeof t === 'number' && t > nowMs - WINDOW_MS);
+  } catch {
+    // No history yet, or unreadable: start afresh.
+  }
+  times.push(nowMs);
+  try {
+    mkdirSync(join(file, '..'), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(times));
+    renameSync(temp, file);
+  } catch {
+    // Best effort: the warning is a courtesy, never a reason to fail.
+  }
+  return times.length;
+}

@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Dsn } from './dsn.js';
+import { activeRateLimits, type RateLimits } from './rate-limits.js';
+
+// One small JSON file per DSN, so that a limit Sentry announced to one run is honoured by the
+// next (every cronmon run is a fresh process). The file name is a hash: no key on disk.
+export function rateLimitFile(dir: string, dsn: Dsn): string {
+  const id = `${dsn.protocol}://${dsn.publicKey}@${dsn.host}:${dsn.port}/${dsn.path}/${dsn.projectId}`;
+  const hash = createHash('sha256').update(id).digest('hex').slice(0, 24);
+  return join(dir, 'rate-limits', `${hash}.json`);
+}
+
+export function loadRateLimits(file: string, nowMs: number): RateLimits {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (typeof parsed !== 'object' || parsed === null) return {};
+    const limits: RateLimits = {};
+    for (const [category, deadline] of Object.entries(parsed)) {
+      if (typeof deadline === 'number') limits[category] = deadline;
+    }
+    return activeRateLimits(limits, nowMs);
+  } catch {
+    return {};
+  }
+}
+
+// Best effort: a read-only home must never fail a run. Written atomically (rename) because
+// concurrent runs of different jobs share the file.
+export function saveRateLimits(file: string, limits: RateLimits): boolean {
+  try {
+    mkdirSync(join(file, '..'), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(limits));
+    renameSync(temp, file);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,250 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOBS, cronEnv, runCli, startCli } from '../support/cli.js';
+import { startSentryServer, type TestSentry } from '../support/sentry-server.js';
+
+let sentry: TestSentry;
+beforeAll(async () => {
+  sentry = await startSentryServer();
+});
+afterAll(() => sentry.close());
+
+const node = process.execPath;
+const job = (name: string) => join(JOBS, name);
+// Each test uses its own slug, so that check-ins of parallel or earlier tests never mix.
+let counter = 0;
+const uniqueSlug = () => `job-${process.pid}-${++counter}`;
+const forSlug = (slug: string) => sentry.checkIns().filter((c) => c.slug === slug);
+const eventsFor = (slug: string) =>
+  sentry.events().filter((e) => (e.event.contexts as { monitor?: { slug?: string } } | undefined)?.monitor?.slug === slug);
+
+describe('cronmon exec reports a run', () => {
+  it('passes output through, exits 0, and sends in_progress then ok with one id', async () => {
+    const slug = uniqueSlug();
+    const result = await runCli(['exec', '--slug', slug, '--', job('interleave.sh'), '0'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
+    expect(result.code).toBe(0);
+    expect(result.stdout.toString()).toBe('out 1\nout 2\n');
+    expect(result.stderr).toBe('err 1\nerr 2\n');
+    const checkIns = forSlug(slug);
+    expect(checkIns.map((c) => c.status)).toEqual(['in_progress', 'ok']);
+    expect(checkIns[1]?.checkInId).toBe(checkIns[0]?.checkInId);
+    expect(checkIns[0]?.environment).toBe('production');
+    expect(checkIns[0]?.duration).toBeUndefined();
+    expect(checkIns[1]?.duration).toBeGreaterThanOrEqual(0);
+    expect(checkIns[1]?.traceId).toBe(checkIns[0]?.traceId);
+    expect(eventsFor(slug)).toEqual([]);
+    expect(sentry.rejected()).toEqual([]);
+  });
+
+  it("exits with the job's code, reports error and sends the output tail linked to the run", async () => {
+    const slug = uniqueSlug();
+    const result = await runCli(['exec', '--slug', slug, '-e', 'staging', '--', job('interleave.sh'), '3'], {
+      env: cronEnv({ SENTRY_DSN: sentry.dsn }),
+    });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toBe('err 1\nerr 2\n');
+    const checkIns = forSlug(slug);
+    expect(checkIns.map((c) => [c.status, c.environment])).toEqual([['in_progress', 'staging'], ['error', 'staging']]);
+    const [event] = eventsFor(slug);
+    expect(event?.event.contexts).toMatchObject({ monitor: { slug }, trace: { trace_id: checkIns[0]?.traceId } });
+    expect(event?.event.environment).toBe('staging');
+    expect((event?.event.logentry as { formatted: string }).formatted).toBe(`${slug} failed with exit code 3`);
+    // Both streams are in the tail, each in its own order; how two pipes interleave is up to
+    // the scheduler, so the order across streams is not asserted.
+    expect(event?.attachments).toHaveLength(1);
+    const lines = (event?.attachments[0]?.data.toString() ?? '').split('\n');
+    expect([...lines].sort()).toEqual(['', 'err 1', 'err 2', 'out 1', 'out 2']);
+    expect(lines.filter((line) => line.startsWith('out'))).toEqual(['out 1', 'out 2']);
+    expect(lines.filter((line) => line.startsWith('err'))).toEqual(['err 1', 'err 2']);
+  });
+
+  it('sends monitor_config on the opening check-in only', async () => {
+    const slug = uniqueSlug();
+    const args = ['exec', '--slug', slug, '--schedule', '0 3 * * *', '--timezone', 'Europe/Vienna', '--checkin-margin', '0',
+      '--max-runtime', '60', '--failure-threshold', '2', '--recovery-threshold', '1', '--owner', 'team:6', '--', 'true'];
+    expect((await runCli(args, { env: cronEnv({ SENTRY_DSN: sentry.dsn }) })).code).toBe(0);
+    const [open, close] = forSlug(slug);
+    expect(open?.monitorConfig).toEqual({
+      schedule: { type: 'crontab', value: '0 3 * * *' },
+      checkin_margin: 1,
+      max_runtime: 60,
+      timezone: 'Europe/Vienna',
+      failure_issue_threshold: 2,
+      recovery_threshold: 1,
+      owner: 'team:6',
+    });
+    expect(close?.monitorConfig).toBeUndefined();
+  });
+
+  it('sends an interval schedule as Sentry expects it', async () => {
+    const slug = uniqueSlug();
+    expect((await runCli(['exec', '--slug', slug, '--interval', '10 minutes', '--', 'true'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) })).code).toBe(0);
+    expect(forSlug(slug)[0]?.monitorConfig).toEqual({ schedule: { type: 'interval', value: 10, unit: 'minute' } });
+  });
+
+  it('normalises the slug as Sentry does, and says so only when asked', async () => {
+    const slug = `Nightly Backup ${process.pid}`;
+    const quiet = await runCli(['exec', '--slug', slug, '--', 'true'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
+    expect(quiet.stderr).toBe('');
+    expect(forSlug(`nightly-backup-${process.pid}`)).toHaveLength(2);
+    const verbose = await runCli(['exec', '-v', '--slug', slug, '--', 'true'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
+    expect(verbose.stderr).toContain(`"nightly-backup-${process.pid}"`);
+  });
+
+  it('gives the job SENTRY_MONITOR_SLUG, CRONMON_CHECK_IN_ID and CRONMON_TRACE_ID', async () => {
+    const slug = uniqueSlug();
+    const result = await runCli(['exec', '--slug', slug, '--', node, job('print-env.mjs')], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
+    const seen = JSON.parse(result.stdout.toString()) as Record<string, string>;
+    const [open] = forSlug(slug);
+    expect(seen).toEqual({ SENTRY_MONITOR_SLUG: slug, CRONMON_CHECK_IN_ID: open?.checkInId, CRONMON_TRACE_ID: open?.traceId });
+  });
+
+  it('reads the slug and environment from CRONMON_SLUG and SENTRY_ENVIRONMENT', async () => {
+    const slug = uniqueSlug();
+    await runCli(['exec', '--', 'true'], { env: cronEnv({ SENTRY_DSN: sentry.dsn, CRONMON_SLUG: slug, SENTRY_ENVIRONMENT: 'qa' }) });
+    expect(forSlug(slug).map((c) => c.environment)).toEqual(['qa', 'qa']);
+  });
+
+  it('--log-on always sends the tail of a successful run; --no-log never sends output', async () => {
+    const always = uniqueSlug();
+    await runCli(['exec', '--slug', always, '--log-on', 'always', '--', 'echo', 'fine'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
+    const [event] = eventsFor(always);
+    expect(event?.event.level).toBe('info');
+    expect(event?.attachments[0]?.data.toString()).toBe('fine\n');
+
+    const never = uniqueSlug();
+    const result = await runCli(['exec', '--slug', never, '--no-log', '--', 'sh', '-c', 'echo bad; exit 4'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
+    expect(result.code).toBe(4);
+    expect(result.stdout.toString()).toBe('bad\n');
+    expect(forSlug(never).map((c) => c.status)).toEqual(['in_progress', 'error']);
+    expect(eventsFor(never)).toEqual([]);
+  });
+
+  it('--dry-run runs the job, prints the envelopes with the key masked, and sends nothing', async () => {
+    const slug = uniqueSlug();
+    const before = sentry.records.length;
+    const result = await runCli(['exec', '--dry-run', '--slug', slug, '--', 'sh', '-c', 'echo ran; exit 1'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
+    expect(result.code).toBe(1);
+    expect(result.stdout.toString()).toBe('ran\n');
+    expect(result.stderr).toContain('"status":"in_progress"');
+    expect(result.stderr).toContain('"status":"error"');
+    expect(result.stderr).toContain('sentry_key=***');
+    expect(result.stderr).not.toContain(sentry.key);
+    expect(sentry.records.length).toBe(before);
+  });
+});
+
+describe('cronmon exec passes the job through untouched', () => {
+  it('gives the job its stdin', async () => {
+    const input = Buffer.from('line one\nline two\n\u0000binary\u00ff');
+    const result = await runCli(['exec', '--slug', uniqueSlug(), '--', 'cat'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }), input });
+    expect(result.stdout).toEqual(input);
+  });
+
+  it('copies binary output byte for byte and keeps only the last --tail-bytes', async () => {
+    const slug = uniqueSlug();
+    const size = 3 * 1024 * 1024 + 17;
+    const result = await runCli(['exec', '--slug', slug, '--', node, job('flood.mjs'), String(size), '5'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
+    expect(result.code).toBe(5);
+    expect(result.stdout.byteLength).toBe(size);
+    const block = Buffer.alloc(65536);
+    for (let i = 0; i < block.length; i++) block[i] = (i * 7 + (i >> 8)) & 0xff;
+    for (let offset = 0; offset < size; offset += block.length) {
+      const expected = block.subarray(0, Math.min(block.length, size - offset));
+      expect(result.stdout.subarray(offset, offset + expected.length).equals(expected)).toBe(true);
+    }
+    const attachment = eventsFor(slug)[0]?.attachments[0];
+    expect(attachment?.size).toBeLessThanOrEqual(102_400);
+    expect(attachment?.data.subarray(-4).toString()).toBe('end\n');
+  });
+
+  it('honours a smaller --tail-bytes', async () => {
+    const slug = uniqueSlug();
+    await runCli(['exec', '--slug', slug, '--tail-bytes', '6', '--', 'sh', '-c', 'echo 0123456789; exit 1'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
+    expect(eventsFor(slug)[0]?.attachments[0]?.data.toString()).toBe('56789\n');
+  });
+});
+
+describe('cronmon exec exit codes', () => {
+  it('127 when the command does not exist, and the run is closed as error', async () => {
+    const slug = uniqueSlug();
+    const result = await runCli(['exec', '--slug', slug, '--', 'no-such-command-xyz'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
+    expect(result.code).toBe(127);
+    expect(result.stderr).toBe('cronmon: command not found: no-such-command-xyz\n');
+    expect(forSlug(slug).map((c) => c.status)).toEqual(['in_progress', 'error']);
+    expect((eventsFor(slug)[0]?.event.logentry as { formatted: string }).formatted).toContain('command not found: no-such-command-xyz');
+  });
+
+  it('126 when the command is not executable', async () => {
+    const result = await runCli(['exec', '--slug', uniqueSlug(), '--', job('not-executable.sh')], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
+    expect(result.code).toBe(126);
+    expect(result.stderr).toMatch(/^cronmon: cannot execute .*not-executable\.sh: permission denied\n$/);
+  });
+
+  it('128+N when a signal ends the job', async () => {
+    const slug = uniqueSlug();
+    const result = await runCli(['exec', '--slug', slug, '--', 'sh', '-c', 'kill -TERM $$'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
+    expect(result.code).toBe(143);
+    expect(forSlug(slug).map((c) => c.status)).toEqual(['in_progress', 'error']);
+  });
+
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130], ['SIGHUP', 129], ['SIGQUIT', 131]] as const) {
+    it(`forwards ${signal} to the job, still closes the run, and exits ${code}`, async () => {
+      const slug = uniqueSlug();
+      const run = startCli(['exec', '--slug', slug, '--', node, job('wait-for-signal.mjs')], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
+      await run.waitForStdout('ready');
+      run.child.kill(signal);
+      const result = await run.result;
+      expect(result.code).toBe(code);
+      expect(forSlug(slug).map((c) => c.status)).toEqual(['in_progress', 'error']);
+    });
+  }
+
+  it('reports ok when the job handles the forwarded signal and exits 0', async () => {
+    const slug = uniqueSlug();
+    const run = startCli(['exec', '--slug', slug, '--', node, job('wait-for-signal.mjs'), 'trap'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
+    await run.waitForStdout('ready');
+    run.child.kill('SIGTERM');
+    const result = await run.result;
+    expect(result.code).toBe(0);
+    expect(result.stdout.toString()).toBe('ready\ngot SIGTERM\n');
+    expect(forSlug(slug).map((c) => c.status)).toEqual(['in_progress', 'ok']);
+  });
+});
+
+describe('usage errors exit 2 before the job runs', () => {
+  const marker = () => join(mkdtempSync(join(tmpdir(), 'cronmon-marker-')), 'ran');
+  const cases: [string, string[], RegExp][] = [
+    ['an unknown flag', ['--bogus'], /unknown option '--bogus'/],
+    ['a missing slug', [], /--slug/],
+    ['a slug Sentry cannot keep', ['--slug', '🦀🦀'], /--slug/],
+    ['a bad crontab', ['--slug', 's', '--schedule', '61 * * * *'], /--schedule/],
+    ['@reboot', ['--slug', 's', '--schedule', '@reboot'], /--schedule/],
+    ['--schedule with --interval', ['--slug', 's', '--schedule', '@daily', '--interval', '1 day'], /--schedule.*--interval|--interval.*--schedule/],
+    ['an unknown time zone', ['--slug', 's', '--schedule', '@daily', '--timezone', 'Mars/Olympus'], /--timezone/],
+    ['a margin without a schedule', ['--slug', 's', '--checkin-margin', '5'], /--checkin-margin/],
+    ['a max runtime out of range', ['--slug', 's', '--schedule', '@daily', '--max-runtime', '20000'], /--max-runtime/],
+    ['a bad environment', ['--slug', 's', '-e', 'prod/eu'], /--environment/],
+    ['a bad --log-on', ['--slug', 's', '--log-on', 'never'], /--log-on/],
+    ['a tail larger than 100 kB', ['--slug', 's', '--tail-bytes', '200000'], /--tail-bytes/],
+    ['a bad --send-timeout', ['--slug', 's', '--send-timeout', 'soon'], /--send-timeout/],
+  ];
+  for (const [name, flags, message] of cases) {
+    it(`on ${name}`, async () => {
+      const file = marker();
+      const result = await runCli(['exec', ...flags, '--', 'touch', file], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^cronmon: .*\n$/);
+      expect(result.stderr).toMatch(message);
+      expect(existsSync(file)).toBe(false);
+    });
+  }
+
+  it('when no command is given', async () => {
+    const result = await runCli(['exec', '--slug', 's'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^cronmon: .*command/);
+  });
+});

@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cronEnv, runCli, startCli, type CliRun } from '../support/cli.js';
+
+// `cronmon listen` as a user starts it, with real cronmon runs reporting to it.
+let listener: CliRun | undefined;
+afterEach(async () => {
+  if (listener && listener.child.exitCode === null) {
+    listener.child.kill('SIGTERM');
+    await listener.result;
+  }
+  listener = undefined;
+});
+
+async function startListener(args: string[] = []) {
+  listener = startCli(['listen', '--port', '0', ...args]);
+  await listener.waitForStdout('\n');
+  return listener;
+}
+
+describe('cronmon listen', () => {
+  it('prints the DSN, then every check-in and failure event as JSON lines, and stops on SIGINT with 0', async () => {
+    const run = await startListener(['--json']);
+    const seen = () => run.stdoutSoFar();
+    const listening = JSON.parse(seen().split('\n')[0] ?? '') as { type: string; url: string; dsn: string };
+    expect(listening).toMatchObject({ type: 'listening', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+
+    const job = await runCli(['exec', '--slug', 'listen-demo', '--schedule', '@daily', '--', 'sh', '-c', 'echo boom; exit 3'], {
+      env: cronEnv({ SENTRY_DSN: listening.dsn }),
+    });
+    expect(job.code).toBe(3);
+    expect(job.stderr).toBe('');
+    await waitUntil(() => seen().split('\n').filter((line) => line.includes('"type":"event"')).length === 1);
+    await waitUntil(() => seen().split('\n').filter((line) => line.includes('"type":"check_in"')).length === 2);
+
+    run.child.kill('SIGINT');
+    const result = await run.result;
+    expect(result.code).toBe(0);
+    const records = result.stdout.toString().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const checkIns = records.filter((record) => record.type === 'check_in');
+    expect(checkIns.map((c) => [c.slug, c.environment, c.status])).toEqual([
+      ['listen-demo', 'production', 'in_progress'],
+      ['listen-demo', 'production', 'error'],
+    ]);
+    expect(checkIns[0]?.checkInId).toMatch(/^[0-9a-f]{32}$/);
+    expect(checkIns[1]?.checkInId).toBe(checkIns[0]?.checkInId);
+    expect(checkIns[1]?.duration).toEqual(expect.any(Number));
+    expect(records.find((record) => record.type === 'event')).toMatchObject({
+      slug: 'listen-demo',
+      message: 'listen-demo failed with exit code 3',
+      attachments: [{ filename: expect.any(String), size: 5 }],
+    });
+    expect(records.filter((record) => record.type === 'rejected')).toEqual([]);
+  });
+
+  it('prints readable lines, and shows what Sentry would reject', async () => {
+    const run = await startListener();
+    await run.waitForStdout('SENTRY_DSN=');
+    await waitUntil(() => run.stdoutSoFar().split('\n').length > 2);
+    const output = () => run.stdoutSoFar();
+    const dsn = /SENTRY_DSN=(\S+)/.exec(output())?.[1] ?? '';
+    expect(output()).toContain('cronmon listening on http://127.0.0.1:');
+
+    await runCli(['heartbeat', '--slug', 'Readable Job', '--schedule', '*/5 * * * *'], { env: cronEnv({ SENTRY_DSN: dsn }) });
+    await waitUntil(() => output().includes('readable-job'));
+    expect(output()).toMatch(/check-in {2}readable-job {2}production {2}ok {2}id [0-9a-f]{32} {2}schedule \*\/5 \* \* \* \*/);
+
+    // A check-in Sentry would drop: a bare-string schedule (relay cannot parse it).
+    const port = /127\.0\.0\.1:(\d+)/.exec(dsn)?.[1];
+    const response = await fetch(`http://127.0.0.1:${port}/api/1/cron/bad/public/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'ok', monitor_config: { schedule: '0 * * * *' } }),
+    });
+    expect(response.status).toBe(400);
+    await waitUntil(() => output().includes('rejected'));
+    expect(output()).toMatch(/rejected {2}400 {2}relay: monitor_config\.schedule must be an object/);
+  });
+
+  it('exits 2 on a bad port and 1 when the port is taken', async () => {
+    const bad = await runCli(['listen', '--port', 'http']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--port must be a number');
+
+    const run = await startListener(['--json']);
+    const port = /127\.0\.0\.1:(\d+)/.exec(run.stdoutSoFar())?.[1] ?? '';
+    const taken = await runCli(['listen', '--port', port]);
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toBe(`cronmon: cannot listen on 127.0.0.1:${port}: it is in use (--port 0 picks a free one)\n`);
+  });
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for listen output');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,0 +1,47 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { activeRateLimits, limitedFor, mergeRateLimits, parseRateLimits } from '../../src/sentry/rate-limits.js';
+import { vectors } from '../support/vectors.js';
+
+const NOW = 1_800_000_000_000;
+
+describe('parseRateLimits against the protocol vectors', () => {
+  for (const vector of vectors.rate_limit_headers) {
+    it(vector.why, () => {
+      const { status, 'X-Sentry-Rate-Limits': rateLimits, 'Retry-After': retryAfter } = vector.input;
+      const limits = parseRateLimits({ status, rateLimits, retryAfter }, NOW);
+      const inSeconds = Object.fromEntries(Object.entries(limits).map(([category, deadline]) => [category, (deadline - NOW) / 1000]));
+      expect(inSeconds).toEqual(vector.expected);
+    });
+  }
+});
+
+describe('rate-limit deadlines', () => {
+  it('limits a category by its own entry or by the all-categories entry', () => {
+    const limits = { monitor: NOW + 10_000, '*': NOW + 3_000 };
+    expect(limitedFor(limits, 'monitor', NOW)).toBe(10);
+    expect(limitedFor(limits, 'error', NOW)).toBe(3);
+    expect(limitedFor(limits, 'error', NOW + 3_000)).toBe(0);
+  });
+
+  it('merging keeps the later deadline of each category', () => {
+    const deadlines = fc.dictionary(fc.constantFrom('monitor', 'error', '*'), fc.integer({ min: 0, max: 1e9 }));
+    fc.assert(
+      fc.property(deadlines, deadlines, (a, b) => {
+        const merged = mergeRateLimits(a, b);
+        for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+          expect(merged[key]).toBe(Math.max(a[key] ?? 0, b[key] ?? 0));
+        }
+      }),
+    );
+  });
+
+  it('forgets expired deadlines', () => {
+    expect(activeRateLimits({ monitor: NOW - 1, error: NOW + 1 }, NOW)).toEqual({ error: NOW + 1 });
+  });
+
+  it('reads an HTTP-date Retry-After', () => {
+    const limits = parseRateLimits({ status: 429, retryAfter: new Date(NOW + 30_000).toUTCString() }, NOW);
+    expect(limits['*']).toBe(NOW + 30_000);
+  });
+});

@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CLI = fileURLToPath(new URL('../../bin/cronmon', import.meta.url));
+export const JOBS = fileURLToPath(new URL('../fixtures/jobs/', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: string;
+  ms: number;
+}
+
+export interface CliRun {
+  child: ChildProcess;
+  result: Promise<CliResult>;
+  // Resolves once stdout contains the text (a job fixture's "ready" line).
+  waitForStdout(text: string): Promise<void>;
+  // Everything the process has written to stdout so far.
+  stdoutSoFar(): string;
+}
+
+// A minimal environment, as cron gives one: no SENTRY_* from the developer's shell, and a
+// private cache directory so that stored rate limits never leak between tests.
+export function cronEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const home = mkdtempSync(join(tmpdir(), 'cronmon-home-'));
+  return { PATH: process.env.PATH, HOME: home, CRONMON_CACHE_DIR: join(home, 'cache'), ...extra };
+}
+
+// Spawns the built CLI exactly as a crontab line would: `cronmon <args>` with its own env.
+export function startCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; input?: Buffer | string; cwd?: string } = {}): CliRun {
+  const started = performance.now();
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: options.env ?? cronEnv(),
+    cwd: options.cwd,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  const waiters: { text: string; resolve: () => void }[] = [];
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout.push(chunk);
+    const text = Buffer.concat(stdout).toString('latin1');
+    for (const waiter of waiters.filter((w) => text.includes(w.text))) waiter.resolve();
+  });
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  child.stdin.on('error', () => {});
+  child.stdin.end(options.input ?? '');
+  const result = new Promise<CliResult>((resolve) => {
+    child.on('close', (code, signal) =>
+      resolve({ code, signal, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString('utf8'), ms: performance.now() - started }),
+    );
+  });
+  const waitForStdout = (text: string) =>
+    new Promise<void>((resolve) => {
+      if (Buffer.concat(stdout).toString('latin1').includes(text)) resolve();
+      else waiters.push({ text, resolve });
+    });
+  return { child, result, waitForStdout, stdoutSoFar: () => Buffer.concat(stdout).toString('utf8') };
+}
+
+export const runCli = (args: readonly string[], options?: Parameters<typeof startCli>[1]): Promise<CliResult> =>
+  startCli(args, options).result;

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { listen, readRequest, writeAnswer } from '../../src/receiver/http.js';
+import { createIngest, type IngestRequest, type ReceiverRecord } from '../../src/receiver/ingest.js';
+
+// A strict Sentry on 127.0.0.1: the ingest rules of `cronmon listen` (one key, project 42),
+// plus faults a test can switch on to play a broken, slow or rate-limiting Sentry.
+
+export type Fault =
+  | { kind: 'status'; status: number; headers?: Record<string, string>; body?: string }
+  | { kind: 'reset' }
+  | { kind: 'slow'; delayMs: number }
+  | { kind: 'blackhole' };
+
+export type FaultPicker = (request: IngestRequest) => Fault | undefined;
+
+export type CheckInRecord = Extract<ReceiverRecord, { type: 'check_in' }>;
+export type EventRecord = Extract<ReceiverRecord, { type: 'event' }>;
+export type Rejection = Extract<ReceiverRecord, { type: 'rejected' }>;
+
+export interface TestSentry {
+  url: string;
+  port: number;
+  dsn: string;
+  key: string;
+  records: ReceiverRecord[];
+  requests: IngestRequest[];
+  checkIns(): CheckInRecord[];
+  events(): EventRecord[];
+  rejected(): Rejection[];
+  waitFor(predicate: (sentry: TestSentry) => boolean, timeoutMs?: number): Promise<void>;
+  setFault(picker: FaultPicker | undefined): void;
+  close(): Promise<void>;
+}
+
+export const PROJECT_ID = '42';
+
+export async function startSentryServer(options: { fault?: FaultPicker } = {}): Promise<TestSentry> {
+  const key = randomBytes(16).toString('hex');
+  const ingest = createIngest({ key, projectId: PROJECT_ID });
+  let pickFault = options.fault;
+  const records: ReceiverRecord[] = [];
+  const requests: IngestRequest[] = [];
+  const sockets = new Set<Socket>();
+
+  const server: Server = createServer((req, res) => {
+    readRequest(req).then(
+      async (request) => {
+        requests.push(request);
+        const fault = pickFault?.(request);
+        if (fault?.kind === 'blackhole') return;
+        if (fault?.kind === 'reset') return void req.socket.destroy();
+        if (fault?.kind === 'status') {
+          const body = fault.body ?? JSON.stringify({ detail: `test fault ${fault.status}` });
+          return writeAnswer(res, { status: fault.status, headers: { 'Content-Type': 'application/json', ...fault.headers }, body });
+        }
+        if (fault?.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+        const answer = ingest.handle(request);
+        records.push(...answer.records);
+        if (!res.destroyed) writeAnswer(res, answer);
+      },
+      (error: unknown) => {
+        records.push({ type: 'rejected', time: new Date(), layer: 'http', status: 400, reason: String(error) });
+        res.writeHead(400).end();
+      },
+    );
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const port = await listen(server, 0, '127.0.0.1');
+
+  const sentry: TestSentry = {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dsn: `http://${key}@127.0.0.1:${port}/${PROJECT_ID}`,
+    key,
+    records,
+    requests,
+    checkIns: () => records.filter((record): record is CheckInRecord => record.type === 'check_in'),
+    events: () => records.filter((record): record is EventRecord => record.type === 'event'),
+    rejected: () => records.filter((record): record is Rejection => record.type === 'rejected'),
+    async waitFor(predicate, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(sentry)) {
+        if (Date.now() > deadline) throw new Error('the test server did not receive what was expected in time');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    setFault(picker) {
+      pickFault = picker;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+  return sentry;
+}
