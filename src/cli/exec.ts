@@ -14,6 +14,8 @@ export function makeExecCommand(): Command {
     .option('--no-log', 'never send output to Sentry')
     .addOption(choice('--log-on <when>', 'when to send the output tail', ['error', 'always']).default('error'))
     .option('--send-timeout <duration>', 'hard bound on each delivery, e.g. 500ms, 5s', '5s')
+    .option('--timeout <duration>', "SIGTERM the job's process group after this long (30s, 15m, 2h…); reported error, exit 124")
+    .option('--kill-grace <duration>', 'after --timeout, SIGKILL what is left after this long (default 10s)')
     .option('--dry-run', 'run the job, print the envelopes that would be sent on stderr, send nothing');
   addConfigOption(command);
   addOutputOptions(command);
@@ -22,7 +24,7 @@ export function makeExecCommand(): Command {
       import('../config/exec-settings.js'),
       import('../run/monitored-job.js'),
     ]);
-    const options = await resolveExecOptions(job, flags, process.env, process.stderr.isTTY === true);
+    const options = await resolveExecOptions(job, flags, process.env, process.stderr.isTTY === true, process.stdin.isTTY === true);
     process.exitCode = await runMonitoredJob(options);
   });
 }

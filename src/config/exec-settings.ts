@@ -13,7 +13,11 @@ export interface ExecFlags extends ReportingFlags {
   log?: boolean | undefined;
   logOn?: 'error' | 'always' | undefined;
   sendTimeout?: string | undefined;
+  timeout?: string | undefined;
+  killGrace?: string | undefined;
 }
+
+const DEFAULT_KILL_GRACE = '10s';
 
 // Everything `cronmon exec` needs, validated before the job starts: a bad value is a usage
 // error (exit 2) naming the flag and the rule.
@@ -22,9 +26,16 @@ export async function resolveExecOptions(
   flags: ExecFlags,
   env: NodeJS.ProcessEnv,
   stderrIsTTY: boolean,
+  stdinIsTTY = false,
 ): Promise<MonitoredJobOptions> {
   const reporting = await resolveReporting(flags, env, stderrIsTTY);
   const logOn: LogOn = flags.log === false ? 'never' : (flags.logOn ?? 'error');
+  const entry = reporting.monitorEntry;
+  const fromFile = (key: string) => `${reporting.config?.file ?? 'config file'} (monitors.${reporting.slug}.${key})`;
+  const timeout = flags.timeout ?? entry?.timeout;
+  const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout, flags.timeout === undefined ? fromFile('timeout') : '--timeout');
+  const killGrace = flags.killGrace ?? entry?.killGrace ?? DEFAULT_KILL_GRACE;
+  const killGraceMs = parseDuration(killGrace, flags.killGrace === undefined && entry?.killGrace !== undefined ? fromFile('killGrace') : '--kill-grace');
   return {
     slug: reporting.slug,
     environment: reporting.environment,
@@ -35,6 +46,11 @@ export async function resolveExecOptions(
     logOn,
     tailBytes: parseTailBytes(flags.tailBytes),
     sendTimeoutMs: parseDuration(flags.sendTimeout ?? DEFAULT_SEND_TIMEOUT, '--send-timeout'),
+    timeoutMs,
+    killGraceMs,
+    // An interactive run keeps the terminal (it may read from it); every other run gets its own
+    // process group, so that forwarded signals and --timeout reach all it started.
+    ownProcessGroup: timeoutMs !== undefined || !stdinIsTTY,
     dryRun: flags.dryRun === true,
     cacheDir: cacheDir(env),
   };

@@ -14,7 +14,9 @@ export interface ConfigLookup {
 // Finds and validates the config file. cosmiconfig is imported only when a file may exist.
 export async function loadConfig(lookup: ConfigLookup): Promise<CronmonConfig | undefined> {
   if (lookup.explicit === undefined && !configMayExist(lookup.cwd, lookup.env)) return undefined;
-  const { cosmiconfig } = await import('cosmiconfig');
+  const loaded = await import('cosmiconfig');
+  // In the bundle, a CommonJS module's exports arrive as `default` only.
+  const { cosmiconfig } = ('default' in loaded ? loaded.default : loaded) as typeof loaded;
   const explorer = cosmiconfig('cronmon', { searchPlaces: SEARCH_PLACES, searchStrategy: 'global' });
   let result: Awaited<ReturnType<typeof explorer.search>>;
   try {

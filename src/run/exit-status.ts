@@ -1,9 +1,14 @@
 import { constants } from 'node:os';
+import { formatDuration } from '../config/duration.js';
 
 export type JobOutcome =
   | { kind: 'exited'; exitCode: number }
   | { kind: 'signaled'; signal: NodeJS.Signals; exitCode: number }
-  | { kind: 'not-started'; exitCode: 126 | 127; reason: string };
+  | { kind: 'not-started'; exitCode: 126 | 127; reason: string }
+  // --timeout: the job's process group was sent SIGTERM (then SIGKILL); exit 124 as timeout(1).
+  | { kind: 'timed-out'; exitCode: 124; afterMs: number; killed: boolean };
+
+export const TIMEOUT_EXIT_CODE = 124;
 
 // A job ended by signal N exits 128+N, as a shell reports it.
 export function outcomeOfExit(code: number | null, signal: NodeJS.Signals | null): JobOutcome {
@@ -19,7 +24,7 @@ export function outcomeOfSpawnError(error: NodeJS.ErrnoException, command: strin
   return { kind: 'not-started', exitCode: 126, reason: `cannot execute ${command}: ${why}` };
 }
 
-// "exited 3", "killed by SIGTERM (143)", "command not found: foo".
+// "exited 3", "killed by SIGTERM (143)", "command not found: foo", "timed out after 30s".
 export function describeOutcome(outcome: JobOutcome): string {
   switch (outcome.kind) {
     case 'exited':
@@ -28,5 +33,7 @@ export function describeOutcome(outcome: JobOutcome): string {
       return `killed by ${outcome.signal} (${outcome.exitCode})`;
     case 'not-started':
       return outcome.reason;
+    case 'timed-out':
+      return `timed out after ${formatDuration(outcome.afterMs)}${outcome.killed ? ' (killed with SIGKILL after the grace period)' : ''}`;
   }
 }

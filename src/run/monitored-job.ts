@@ -23,6 +23,10 @@ export interface MonitoredJobOptions {
   logOn: LogOn;
   tailBytes: number;
   sendTimeoutMs: number;
+  // --timeout / --kill-grace
+  timeoutMs?: number | undefined;
+  killGraceMs: number;
+  ownProcessGroup: boolean;
   dryRun: boolean;
   cacheDir: string;
   log: Log;
@@ -40,6 +44,9 @@ export async function runMonitoredJob(options: MonitoredJobOptions): Promise<num
   const job = runJob(options.command, {
     env: { ...process.env, SENTRY_MONITOR_SLUG: options.slug, CRONMON_CHECK_IN_ID: checkInId, CRONMON_TRACE_ID: traceId },
     tailBytes: options.logOn === 'never' ? 0 : options.tailBytes,
+    timeoutMs: options.timeoutMs,
+    killGraceMs: options.killGraceMs,
+    ownGroup: options.ownProcessGroup,
   });
   const checkIn = (status: CheckInStatus, durationMs?: number, monitorConfig?: MonitorConfig) =>
     checkInEnvelope(
@@ -55,6 +62,7 @@ export async function runMonitoredJob(options: MonitoredJobOptions): Promise<num
   process.once('SIGINT', stopOnSignal).once('SIGTERM', stopOnSignal);
 
   if (result.outcome.kind === 'not-started') log.error(result.outcome.reason);
+  if (result.outcome.kind === 'timed-out') log.error(`${options.slug} ${describeOutcome(result.outcome)}; exit ${result.outcome.exitCode}`);
   const deliveries: (Delivery | undefined)[] = [await opened];
   if (reporter) {
     const failed = result.outcome.exitCode !== 0;
@@ -89,7 +97,9 @@ function outputLog(options: MonitoredJobOptions, result: JobResult, traceId: str
     ? `${options.slug} succeeded`
     : outcome.kind === 'exited'
       ? `${options.slug} failed with exit code ${outcome.exitCode}`
-      : `${options.slug} ${outcome.kind === 'signaled' ? 'was ' : 'could not start: '}${describeOutcome(outcome)}`;
+      : outcome.kind === 'timed-out'
+        ? `${options.slug} ${describeOutcome(outcome)}`
+        : `${options.slug} ${outcome.kind === 'signaled' ? 'was ' : 'could not start: '}${describeOutcome(outcome)}`;
   const event = buildFailureEvent({
     eventId: newId(),
     spanId: randomBytes(8).toString('hex'),

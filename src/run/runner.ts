@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { outcomeOfExit, outcomeOfSpawnError, type JobOutcome } from './exit-status.js';
+import { outcomeOfExit, outcomeOfSpawnError, TIMEOUT_EXIT_CODE, type JobOutcome } from './exit-status.js';
 import { pumpOutput } from './output-pump.js';
-import { forwardSignals } from './signals.js';
+import { forwardSignals, groupAlive, signalJob } from './signals.js';
 import { TailBuffer } from './tail-buffer.js';
 
 export interface JobResult {
@@ -17,6 +17,12 @@ export interface JobOptions {
   env: NodeJS.ProcessEnv;
   // 0 keeps no tail: then the job's stdout and stderr are cronmon's own, with no copy at all.
   tailBytes: number;
+  // --timeout: SIGTERM to the job's process group after this long, SIGKILL after the grace.
+  timeoutMs?: number | undefined;
+  killGraceMs: number;
+  // The job gets its own process group (and session), so that signals and the timeout reach
+  // everything it started. Off only for interactive runs, which need the terminal.
+  ownGroup: boolean;
 }
 
 // After the job exits, output still buffered in the pipes is drained; a background process the
@@ -28,8 +34,13 @@ export function runJob(command: readonly string[], options: JobOptions): { spawn
   const keepTail = options.tailBytes > 0;
   const startedAt = new Date();
   const started = performance.now();
-  const child = spawn(file, args, { stdio: ['inherit', keepTail ? 'pipe' : 'inherit', keepTail ? 'pipe' : 'inherit'], env: options.env });
-  const stopForwarding = forwardSignals(child);
+  const child = spawn(file, args, {
+    stdio: ['inherit', keepTail ? 'pipe' : 'inherit', keepTail ? 'pipe' : 'inherit'],
+    env: options.env,
+    detached: options.ownGroup,
+  });
+  const stopForwarding = forwardSignals(child, options.ownGroup);
+  const timeout = options.timeoutMs === undefined ? undefined : enforceTimeout(child, options.timeoutMs, options.killGraceMs, options.ownGroup);
   const tail = new TailBuffer(options.tailBytes);
   let lastOutput = performance.now();
   const pumps = keepTail && child.stdout && child.stderr
@@ -41,6 +52,7 @@ export function runJob(command: readonly string[], options: JobOptions): { spawn
 
   const finish = (outcome: JobOutcome, endedMs: number): JobResult => {
     stopForwarding();
+    timeout?.cancel();
     return {
       outcome,
       startedAt,
@@ -57,7 +69,8 @@ export function runJob(command: readonly string[], options: JobOptions): { spawn
     });
     child.once('exit', (code, signal) => {
       const endedMs = performance.now();
-      void drained(pumps, () => lastOutput).then(() => resolve(finish(outcomeOfExit(code, signal), endedMs)));
+      const ended = timeout?.fired ? timeout.finished().then(() => timeout.outcome()) : Promise.resolve(outcomeOfExit(code, signal));
+      void Promise.all([ended, drained(pumps, () => lastOutput)]).then(([outcome]) => resolve(finish(outcome, endedMs)));
     });
   });
   const spawned = new Promise<void>((resolve) => {
@@ -65,6 +78,45 @@ export function runJob(command: readonly string[], options: JobOptions): { spawn
     child.once('error', () => resolve());
   });
   return { spawned, result };
+}
+
+// After `timeoutMs`, SIGTERM to the job's group; once the grace is over, SIGKILL to whatever of
+// it is still alive, so nothing the job started survives. `finished` resolves when the group is
+// gone (or, without an own group, when the job itself is).
+function enforceTimeout(child: ReturnType<typeof spawn>, timeoutMs: number, graceMs: number, ownGroup: boolean) {
+  let fired = false;
+  let killed = false;
+  let graceTimer: NodeJS.Timeout | undefined;
+  const gone = () => (ownGroup ? !groupAlive(child) : child.exitCode !== null || child.signalCode !== null);
+  let groupGone: () => void = () => {};
+  const finishedPromise = new Promise<void>((resolve) => (groupGone = resolve));
+  const timer = setTimeout(() => {
+    fired = true;
+    signalJob(child, 'SIGTERM', ownGroup);
+    const deadline = performance.now() + graceMs;
+    const poll = () => {
+      if (gone()) return groupGone();
+      if (performance.now() >= deadline) {
+        killed = true;
+        signalJob(child, 'SIGKILL', ownGroup);
+        // SIGKILL cannot be caught; what is left are zombies waiting for their parent.
+        return groupGone();
+      }
+      graceTimer = setTimeout(poll, Math.min(50, Math.max(1, deadline - performance.now())));
+    };
+    poll();
+  }, timeoutMs);
+  return {
+    get fired() {
+      return fired;
+    },
+    finished: () => finishedPromise,
+    outcome: (): JobOutcome => ({ kind: 'timed-out', exitCode: TIMEOUT_EXIT_CODE, afterMs: timeoutMs, killed }),
+    cancel() {
+      clearTimeout(timer);
+      clearTimeout(graceTimer);
+    },
+  };
 }
 
 function drained(pumps: Promise<unknown>, lastOutput: () => number): Promise<void> {

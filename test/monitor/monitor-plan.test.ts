@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { buildMonitorConfig, type MonitorConfig } from '../../src/monitor/monitor-config.js';
+import { createBody, describeSchedule, diffMonitor, restConfig, updateBody, type ApiMonitor } from '../../src/monitor/monitor-plan.js';
+import { formatMonitorTable, healthOf } from '../../src/monitor/monitor-table.js';
+
+const config = (input: Parameters<typeof buildMonitorConfig>[0]): MonitorConfig => {
+  const built = buildMonitorConfig(input);
+  if (!built) throw new Error('expected a config');
+  return built;
+};
+
+const existing: ApiMonitor = {
+  id: '1',
+  slug: 'nightly-backup',
+  name: 'Nightly backup',
+  status: 'active',
+  isMuted: false,
+  owner: { type: 'team', id: '6' },
+  config: { schedule_type: 'crontab', schedule: '0 3 * * *', checkin_margin: 5, max_runtime: null, timezone: 'UTC', failure_issue_threshold: 1, recovery_threshold: 1 },
+};
+
+describe('REST bodies', () => {
+  it('writes crontab and interval schedules in the REST form', () => {
+    expect(restConfig(config({ schedule: '@daily', owner: 'team:6', checkinMargin: 5 }))).toEqual({ schedule_type: 'crontab', schedule: '0 0 * * *', checkin_margin: 5 });
+    expect(restConfig(config({ interval: '2 hours' }))).toEqual({ schedule_type: 'interval', schedule: [2, 'hour'] });
+  });
+
+  it('creates with project, name (defaulting to the slug), owner and mute state', () => {
+    expect(createBody({ slug: 'job', config: config({ schedule: '@hourly', owner: 'user:2' }) }, 'jobs')).toEqual({
+      project: 'jobs',
+      name: 'job',
+      slug: 'job',
+      owner: 'user:2',
+      config: { schedule_type: 'crontab', schedule: '0 * * * *' },
+    });
+    expect(createBody({ slug: 'job', name: 'Job', muted: true, config: config({ schedule: '@hourly' }) }, 'jobs')).toMatchObject({ name: 'Job', isMuted: true });
+  });
+
+  it('updates only what was declared', () => {
+    expect(updateBody({ slug: 'job', config: config({ schedule: '@hourly' }) })).toEqual({ config: { schedule_type: 'crontab', schedule: '0 * * * *' } });
+    expect(updateBody({ slug: 'job', name: 'Job', muted: false, config: config({ schedule: '@hourly' }) })).toMatchObject({ name: 'Job', isMuted: false });
+  });
+});
+
+describe('describeSchedule', () => {
+  it('prints intervals as "every N unit(s)" and crontabs as they are', () => {
+    expect(describeSchedule({ schedule_type: 'interval', schedule: [1, 'hour'] })).toBe('every 1 hour');
+    expect(describeSchedule({ schedule_type: 'interval', schedule: [10, 'minute'] })).toBe('every 10 minutes');
+    expect(describeSchedule({ schedule_type: 'crontab', schedule: '0 3 * * *' })).toBe('0 3 * * *');
+  });
+});
+
+describe('diffMonitor', () => {
+  it('reports nothing when the declared settings match', () => {
+    expect(diffMonitor(existing, { slug: 'nightly-backup', config: config({ schedule: '0 3 * * *', checkinMargin: 5, timezone: 'UTC', owner: 'team:6' }) })).toEqual([]);
+  });
+
+  it('reports each declared difference, leaving undeclared fields alone', () => {
+    const changes = diffMonitor(existing, { slug: 'nightly-backup', name: 'Backup', muted: true, config: config({ interval: '1 day', maxRuntime: 30, owner: 'user:1' }) });
+    expect(changes).toEqual([
+      { field: 'name', from: 'Nightly backup', to: 'Backup' },
+      { field: 'muted', from: 'false', to: 'true' },
+      { field: 'owner', from: 'team:6', to: 'user:1' },
+      { field: 'schedule', from: '0 3 * * *', to: 'every 1 day' },
+      { field: 'max_runtime', from: '(none)', to: '30' },
+    ]);
+  });
+});
+
+describe('formatMonitorTable', () => {
+  it('lists slug, name, schedule with time zone, status and environments', () => {
+    const now = Date.parse('2026-01-01T12:00:00Z');
+    const table = formatMonitorTable(
+      [
+        { ...existing, environments: [{ name: 'production', status: 'ok', lastCheckIn: '2026-01-01T11:59:30Z' }] },
+        { ...existing, slug: 'hourly', name: 'Hourly', isMuted: true, config: { schedule_type: 'interval', schedule: [1, 'hour'] }, environments: [] },
+      ],
+      (text) => text,
+      now,
+    );
+    const lines = table.split('\n');
+    expect(lines[0]).toMatch(/^SLUG\s+NAME\s+SCHEDULE\s+STATUS\s+ENVIRONMENTS$/);
+    expect(lines[1]).toMatch(/^nightly-backup\s+Nightly backup\s+0 3 \* \* \* \(UTC\)\s+active\s+production: ok 30s ago$/);
+    expect(lines[2]).toMatch(/^hourly\s+Hourly\s+every 1 hour\s+active, muted\s+no check-ins yet$/);
+  });
+
+  it('classifies statuses by health', () => {
+    expect(healthOf('ok')).toBe('good');
+    for (const status of ['error', 'missed_checkin', 'timeout']) expect(healthOf(status)).toBe('bad');
+    expect(healthOf('active')).toBe('idle');
+  });
+});
