@@ -9,9 +9,10 @@
 //   delivery             1  the server or the network failed (heartbeat, upsert, monitors list)
 //   api                  1  the Sentry REST API answered with an error
 //   listen               1  `cronmon listen` cannot open its port
+//   system               1  a local command or file failed (crontab(1), writing a crontab)
 //   lock-busy           75  another run holds the lock (EX_TEMPFAIL)
 
-export type ErrorCode = 'usage' | 'config' | 'missing-setting' | 'delivery' | 'api' | 'listen' | 'lock-busy';
+export type ErrorCode = 'usage' | 'config' | 'missing-setting' | 'delivery' | 'api' | 'listen' | 'system' | 'lock-busy';
 
 const EXIT_CODES: Record<ErrorCode, number> = {
   usage: 2,
@@ -20,6 +21,7 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   delivery: 1,
   api: 1,
   listen: 1,
+  system: 1,
   'lock-busy': 75,
 };
 

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isCronmonError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { makeCrontabCommand } from './crontab.js';
 import { makeExecCommand } from './exec.js';
 import { makeHeartbeatCommand } from './heartbeat.js';
 import { makeListenCommand } from './listen.js';
@@ -17,7 +18,8 @@ export function buildProgram(): Command {
     .addCommand(makeHeartbeatCommand())
     .addCommand(makeUpsertCommand())
     .addCommand(makeMonitorsCommand())
-    .addCommand(makeListenCommand());
+    .addCommand(makeListenCommand())
+    .addCommand(makeCrontabCommand());
   configure(program);
   return program;
 }

@@ -46,13 +46,14 @@ export function restConfig(config: MonitorConfig): RestConfig {
     : { schedule_type: 'interval', schedule: [schedule.value, schedule.unit], ...rest };
 }
 
+// Sentry ignores isMuted when it creates a monitor (a new one is never muted): muting a new
+// monitor takes an update after the create.
 export function createBody(desired: DesiredMonitor, project: string): Record<string, unknown> {
   return {
     project,
     name: desired.name ?? desired.slug,
     slug: desired.slug,
     ...(desired.config.owner ? { owner: desired.config.owner } : {}),
-    ...(desired.muted !== undefined ? { isMuted: desired.muted } : {}),
     config: restConfig(desired.config),
   };
 }

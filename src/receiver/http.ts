@@ -40,7 +40,7 @@ export async function readRequest(request: IncomingMessage): Promise<IngestReque
       throw new BodyRejected(400, `the body is not valid ${encoding}`);
     }
   }
-  return { method: request.method ?? 'GET', url: new URL(request.url ?? '/', 'http://receiver'), headers: request.headers, body };
+  return { method: request.method ?? 'GET', url: new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`), headers: request.headers, body };
 }
 
 export function writeAnswer(response: ServerResponse, answer: Pick<IngestAnswer, 'status' | 'headers' | 'body'>): void {

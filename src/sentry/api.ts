@@ -1,6 +1,9 @@
 import { CronmonError } from '../errors.js';
 import { describeNetworkError, httpRequest, type HttpResponse } from './transport.js';
 
+// A page of 100 monitors is a few hundred kB; anything beyond this is not Sentry's API.
+const MAX_API_RESPONSE_BYTES = 16 * 1024 * 1024;
+
 // The organization monitors REST API (list, get, create, update), authenticated with a Bearer
 // token. Errors become one CronmonError each, with Sentry's own `detail` where it gives one.
 
@@ -34,6 +37,7 @@ export function createApiClient(options: ApiOptions, baseUrl: string = options.u
           },
           body: body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body)),
           timeoutMs: options.timeoutMs,
+          maxResponseBytes: MAX_API_RESPONSE_BYTES,
         });
       } catch (error) {
         throw new CronmonError('delivery', `${method} ${url}: ${describeNetworkError(error, new URL(url).host)}`, { cause: error });
@@ -86,6 +90,15 @@ function errorDetail(body: string): string | undefined {
 }
 
 // The `next` cursor of an RFC 5988 Link header, followed only while results="true".
+// The JSON body of a successful answer, or one clear error when it is not JSON.
+export function readJson<T>(response: HttpResponse, what: string): T {
+  try {
+    return JSON.parse(response.body) as T;
+  } catch {
+    throw new CronmonError('api', `Sentry answered ${response.status} for ${what}, but not with JSON (a proxy or a wrong --url?)`);
+  }
+}
+
 export function nextPageUrl(link: string | undefined): string | undefined {
   if (!link) return undefined;
   for (const part of link.split(/,(?=\s*<)/)) {

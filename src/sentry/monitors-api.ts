@@ -1,5 +1,5 @@
 import type { ApiMonitor } from '../monitor/monitor-plan.js';
-import { describeApiError, nextPageUrl, type ApiClient } from './api.js';
+import { describeApiError, nextPageUrl, readJson, type ApiClient } from './api.js';
 
 const PER_PAGE = 100;
 const enc = encodeURIComponent;
@@ -10,7 +10,7 @@ const enc = encodeURIComponent;
 export async function regionUrl(api: ApiClient, org: string): Promise<string> {
   const response = await api.request('GET', `/organizations/${enc(org)}/`);
   if (response.status !== 200) throw describeApiError(response, `organization ${org}`);
-  const links = (JSON.parse(response.body) as { links?: { regionUrl?: string } }).links;
+  const links = readJson<{ links?: { regionUrl?: string } }>(response, `organization ${org}`).links;
   return links?.regionUrl ?? api.baseUrl;
 }
 
@@ -21,7 +21,7 @@ export async function listMonitors(api: ApiClient, org: string): Promise<ApiMoni
   while (url) {
     const response = await api.request('GET', url);
     if (response.status !== 200) throw describeApiError(response, `the monitors of ${org}`);
-    monitors.push(...(JSON.parse(response.body) as ApiMonitor[]));
+    monitors.push(...readJson<ApiMonitor[]>(response, `the monitors of ${org}`));
     url = nextPageUrl([response.headers.link].flat()[0]);
   }
   return monitors;
@@ -31,17 +31,17 @@ export async function getMonitor(api: ApiClient, org: string, slug: string): Pro
   const response = await api.request('GET', `/organizations/${enc(org)}/monitors/${enc(slug)}/`);
   if (response.status === 404) return undefined;
   if (response.status !== 200) throw describeApiError(response, `monitor ${slug}`);
-  return JSON.parse(response.body) as ApiMonitor;
+  return readJson<ApiMonitor>(response, `monitor ${slug}`);
 }
 
 export async function createMonitor(api: ApiClient, org: string, body: Record<string, unknown>): Promise<ApiMonitor> {
   const response = await api.request('POST', `/organizations/${enc(org)}/monitors/`, body);
   if (response.status !== 201 && response.status !== 200) throw describeApiError(response, `monitor ${String(body.slug)}`);
-  return JSON.parse(response.body) as ApiMonitor;
+  return readJson<ApiMonitor>(response, `monitor ${String(body.slug)}`);
 }
 
 export async function updateMonitor(api: ApiClient, org: string, slug: string, body: Record<string, unknown>): Promise<ApiMonitor> {
   const response = await api.request('PUT', `/organizations/${enc(org)}/monitors/${enc(slug)}/`, body);
   if (response.status !== 200) throw describeApiError(response, `monitor ${slug}`);
-  return JSON.parse(response.body) as ApiMonitor;
+  return readJson<ApiMonitor>(response, `monitor ${slug}`);
 }

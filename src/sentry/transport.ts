@@ -13,9 +13,12 @@ export interface PostOptions {
   body: Buffer;
   // Hard deadline for the whole exchange (connect, send, answer).
   timeoutMs: number;
+  // Bytes of the answer kept; the rest is read and dropped. Ingest answers are tiny, a page of
+  // 100 monitors from the REST API is a few hundred kB.
+  maxResponseBytes?: number;
 }
 
-const MAX_RESPONSE_BYTES = 64 * 1024;
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
 // One HTTP request with node's own http/https (https is loaded only when needed: start-up time
 // is part of every cron run). The AbortSignal timer is the deadline: undici's and node's socket
@@ -36,9 +39,10 @@ export async function httpRequest(method: string, url: string, options: PostOpti
       (response) => {
         const chunks: Buffer[] = [];
         let size = 0;
+        const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
         response.on('data', (chunk: Buffer) => {
           size += chunk.byteLength;
-          if (size <= MAX_RESPONSE_BYTES) chunks.push(chunk);
+          if (size <= limit) chunks.push(chunk);
         });
         response.on('end', () =>
           resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }),

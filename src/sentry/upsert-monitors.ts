@@ -36,10 +36,13 @@ async function upsertOne(api: ApiClient, org: string, project: string, desired: 
   const existing = await getMonitor(api, org, desired.slug);
   if (!existing) {
     const body = createBody(desired, project);
-    const changes = Object.entries({ ...body, ...(body.config as object) })
+    const changes = Object.entries({ ...body, ...(body.config as object), ...(desired.muted ? { muted: true } : {}) })
       .filter(([field]) => !['project', 'config', 'slug'].includes(field))
       .map(([field, to]) => ({ field, from: '(none)', to: Array.isArray(to) ? to.join(' ') : String(to) }));
-    return { slug: desired.slug, action: 'create', changes, monitor: dryRun ? undefined : await createMonitor(api, org, body) };
+    if (dryRun) return { slug: desired.slug, action: 'create', changes };
+    const created = await createMonitor(api, org, body);
+    const monitor = desired.muted ? await updateMonitor(api, org, created.slug, { isMuted: true }) : created;
+    return { slug: desired.slug, action: 'create', changes, monitor };
   }
   const changes = diffMonitor(existing, desired);
   if (changes.length === 0) return { slug: desired.slug, action: 'unchanged', changes, monitor: existing };

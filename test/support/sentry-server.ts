@@ -3,9 +3,10 @@ import type { Socket } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { listen, readRequest, writeAnswer } from '../../src/receiver/http.js';
 import { createIngest, type IngestRequest, type ReceiverRecord } from '../../src/receiver/ingest.js';
+import { createMonitorsApi, type MonitorsApi } from './monitors-api.js';
 
-// A strict Sentry on 127.0.0.1: the ingest rules of `cronmon listen` (one key, project 42),
-// plus faults a test can switch on to play a broken, slow or rate-limiting Sentry.
+// A strict Sentry on 127.0.0.1: the ingest rules of `cronmon listen` (one key, project 42), the
+// organization monitors REST API under /api/0/ (one token, org "acme"), plus faults a test can switch on to play a broken, slow or rate-limiting Sentry.
 
 export type Fault =
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: string }
@@ -24,6 +25,10 @@ export interface TestSentry {
   port: number;
   dsn: string;
   key: string;
+  // The REST API: its token, organization and state.
+  token: string;
+  org: string;
+  api: MonitorsApi;
   records: ReceiverRecord[];
   requests: IngestRequest[];
   checkIns(): CheckInRecord[];
@@ -35,10 +40,17 @@ export interface TestSentry {
 }
 
 export const PROJECT_ID = '42';
+export const ORG = 'acme';
+export const PROJECTS = [
+  { id: PROJECT_ID, slug: 'backend', name: 'Backend' },
+  { id: '43', slug: 'frontend', name: 'Frontend' },
+];
 
 export async function startSentryServer(options: { fault?: FaultPicker } = {}): Promise<TestSentry> {
   const key = randomBytes(16).toString('hex');
   const ingest = createIngest({ key, projectId: PROJECT_ID });
+  const token = `sntrys_${randomBytes(24).toString('hex')}`;
+  const api = createMonitorsApi({ token, org: ORG, projects: PROJECTS });
   let pickFault = options.fault;
   const records: ReceiverRecord[] = [];
   const requests: IngestRequest[] = [];
@@ -56,6 +68,7 @@ export async function startSentryServer(options: { fault?: FaultPicker } = {}): 
           return writeAnswer(res, { status: fault.status, headers: { 'Content-Type': 'application/json', ...fault.headers }, body });
         }
         if (fault?.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+        if (request.url.pathname.startsWith('/api/0/')) return writeAnswer(res, api.handle(request));
         const answer = ingest.handle(request);
         records.push(...answer.records);
         if (!res.destroyed) writeAnswer(res, answer);
@@ -77,6 +90,9 @@ export async function startSentryServer(options: { fault?: FaultPicker } = {}): 
     port,
     dsn: `http://${key}@127.0.0.1:${port}/${PROJECT_ID}`,
     key,
+    token,
+    org: ORG,
+    api,
     records,
     requests,
     checkIns: () => records.filter((record): record is CheckInRecord => record.type === 'check_in'),

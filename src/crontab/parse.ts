@@ -1,0 +1,404 @@
+// A user crontab (crontab(5), as Vixie cron and cronie read it), split into lines that keep
+// their text exactly, so that a crontab can be rewritten one job line at a time.
+//
+// Only the user form is understood: `<5 fields> <command>` or `@alias <command>`. The system
+// form (/etc/crontab, /etc/cron.d/*) has a user name between the schedule and the command; read
+// as a user crontab, that name would be taken for the command. It is not supported, see
+// systemCrontabHint().
+//
+// Pure: no I/O.
+
+export type Directive = { kind: 'slug'; value: string } | { kind: 'skip' } | { kind: 'unknown'; text: string };
+
+export interface BlankLine {
+  kind: 'blank';
+  number: number;
+  text: string;
+}
+
+export interface CommentLine {
+  kind: 'comment';
+  number: number;
+  text: string;
+  /** A `# cronmon: slug=<slug>` or `# cronmon: skip` comment. */
+  directive?: Directive;
+}
+
+export interface EnvLine {
+  kind: 'env';
+  number: number;
+  text: string;
+  name: string;
+  /** The value as cron sets it: surrounding quotes removed, unquoted values trimmed. */
+  value: string;
+}
+
+export interface JobLine {
+  kind: 'job';
+  number: number;
+  text: string;
+  /** The text before the command, as written: indentation, the schedule, the blanks after it. */
+  prefix: string;
+  /** The schedule as cron reads it: the five fields joined by single spaces, or the @-alias. */
+  schedule: string;
+  /** The command as written, to the end of the line (`text === prefix + command`). */
+  command: string;
+  /**
+   * The start of `command` up to its first unescaped `%`: what cron hands to the shell (after
+   * turning each `\%` into `%`). Equal to `command` when there is no such `%`.
+   */
+  shellText: string;
+  /** The rest of `command` from that `%` on (`%` included), or ''. Cron feeds it to stdin. */
+  inputText: string;
+  /** Where a shell comment starts in `shellText` (an unquoted `#` at the start of a word). */
+  commentStart?: number;
+  /** A `# cronmon: …` comment ending `shellText`. */
+  directive?: Directive;
+  /** CRON_TZ in effect for this job (cronie): the zone cron evaluates the schedule in. */
+  cronTz?: string;
+  /** The environment lines in effect for this job (last assignment wins). */
+  env: Readonly<Record<string, string>>;
+}
+
+export interface InvalidLine {
+  kind: 'invalid';
+  number: number;
+  text: string;
+  reason: string;
+}
+
+export type CrontabLine = BlankLine | CommentLine | EnvLine | JobLine | InvalidLine;
+
+/** Cron's @-words (Vixie cron, cronie). Matched case-sensitively, as cron does. */
+export const CRON_ALIASES = ['@reboot', '@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'] as const;
+
+const BLANK = /^[ \t\r\f\v]*$/;
+const COMMENT = /^[ \t]*#/;
+// NAME=value, NAME = value, "NAME"='value' (cronie's load_env): the name ends at `=` or a
+// blank, a quoted value must be followed by nothing but blanks, an unquoted one is trimmed.
+const ENV = /^[ \t]*(?:"([^"]*)"|'([^']*)'|([^\s="'][^\s=]*))[ \t]*=[ \t]*(?:"([^"]*)"|'([^']*)'|([^"'\s].*?)?)\s*$/;
+const FIVE_FIELDS = /^[ \t]*(\S+)[ \t]+(\S+)[ \t]+(\S+)[ \t]+(\S+)[ \t]+(\S+)(?:[ \t]+|$)/;
+const ALIAS = /^[ \t]*(@\S*)(?:[ \t]+|$)/;
+const DIRECTIVE = /^#[ \t]*cronmon[ \t]*:[ \t]*(.*?)\s*$/;
+
+/** The lines of a crontab. A final newline does not start another line. */
+export function splitLines(text: string): string[] {
+  if (text === '') return [];
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** Parses crontab text; every line is kept, in order, with its text unchanged. */
+export function parseCrontabText(text: string): CrontabLine[] {
+  const env: Record<string, string> = {};
+  return splitLines(text).map((line, index): CrontabLine => {
+    const number = index + 1;
+    if (BLANK.test(line)) return { kind: 'blank', number, text: line };
+    if (COMMENT.test(line)) {
+      const directive = parseDirective(line.trim());
+      return directive ? { kind: 'comment', number, text: line, directive } : { kind: 'comment', number, text: line };
+    }
+    const envMatch = ENV.exec(line);
+    if (envMatch) {
+      const name = envMatch[1] ?? envMatch[2] ?? envMatch[3] ?? '';
+      const value = envMatch[4] ?? envMatch[5] ?? envMatch[6] ?? '';
+      env[name] = value;
+      return { kind: 'env', number, text: line, name, value };
+    }
+    return parseJob(line, number, env);
+  });
+}
+
+function parseJob(line: string, number: number, env: Readonly<Record<string, string>>): JobLine | InvalidLine {
+  const invalid = (reason: string): InvalidLine => ({ kind: 'invalid', number, text: line, reason });
+  let prefix: string;
+  let schedule: string;
+  const alias = line.trimStart().startsWith('@') ? ALIAS.exec(line) : null;
+  if (alias) {
+    schedule = alias[1] ?? '';
+    if (!(CRON_ALIASES as readonly string[]).includes(schedule)) {
+      return invalid(`cron does not know ${JSON.stringify(schedule)} (it knows ${CRON_ALIASES.join(', ')})`);
+    }
+    prefix = alias[0];
+  } else {
+    const five = FIVE_FIELDS.exec(line);
+    if (!five) return invalid('neither a job (5 schedule fields and a command), an environment setting nor a comment');
+    schedule = five.slice(1, 6).join(' ');
+    prefix = five[0];
+  }
+  const command = line.slice(prefix.length);
+  if (command.trim() === '') return invalid(`the schedule ${JSON.stringify(schedule)} has no command after it`);
+  const split = splitCronInput(command);
+  const job: JobLine = {
+    kind: 'job',
+    number,
+    text: line,
+    prefix,
+    schedule,
+    command,
+    shellText: split.shellText,
+    inputText: split.inputText,
+    env: { ...env },
+  };
+  const cronTz = env.CRON_TZ;
+  if (cronTz !== undefined && cronTz !== '') job.cronTz = cronTz;
+  const { commentStart } = lexShell(split.shellText);
+  if (commentStart !== undefined) {
+    job.commentStart = commentStart;
+    const directive = parseDirective(split.shellText.slice(commentStart));
+    if (directive) job.directive = directive;
+  }
+  return job;
+}
+
+function parseDirective(comment: string): Directive | undefined {
+  const match = DIRECTIVE.exec(comment);
+  if (!match) return undefined;
+  const body = match[1] ?? '';
+  if (body === 'skip') return { kind: 'skip' };
+  const slug = /^slug[ \t]*=[ \t]*(\S.*)$/.exec(body);
+  if (slug) return { kind: 'slug', value: slug[1] ?? '' };
+  return { kind: 'unknown', text: comment.trim() };
+}
+
+/**
+ * Cron's `%` rule (do_command.c in Vixie cron and cronie): the first `%` not preceded by a
+ * backslash ends the command; the rest becomes the job's stdin, each further `%` a newline.
+ * `\%` stands for a literal `%` (cron drops the backslash). Cron does this to the whole line
+ * before any shell sees it, whatever the shell quoting: a `%` inside '…' still splits.
+ */
+export function splitCronInput(command: string): { shellText: string; inputText: string } {
+  let escaped = false;
+  for (let i = 0; i < command.length; i++) {
+    const ch = command[i];
+    if (escaped) {
+      escaped = false;
+    } else if (ch === '\\') {
+      escaped = true;
+    } else if (ch === '%') {
+      return { shellText: command.slice(0, i), inputText: command.slice(i) };
+    }
+  }
+  return { shellText: command, inputText: '' };
+}
+
+/** What cron passes to the shell for `shellText`: each `\%` becomes `%`. */
+export const cronUnescape = (shellText: string): string => shellText.replace(/\\([\s\S])/g, (all, ch: string) => (ch === '%' ? '%' : all));
+
+/**
+ * A hint that the text is a system crontab (with a user field), which this parser does not
+ * read: the header comment Debian and others put above such tables.
+ */
+export function systemCrontabHint(lines: readonly CrontabLine[]): string | undefined {
+  const header = lines.find((line) => line.kind === 'comment' && /\bdow\s+user\s+(?:command|cmd)\b/i.test(line.text));
+  return header ? `line ${header.number} (${JSON.stringify(header.text.trim())}) describes a user field` : undefined;
+}
+
+// --- A small lexer for the shell text of a command -------------------------------------------
+//
+// Enough of POSIX sh to find words (with their quoting removed), operators, redirections and
+// comments. Expansions ($x, ${x}, $(…), `…`) are kept as written inside their word. It does
+// not need to be complete: whatever it cannot read makes the command count as "needs a shell".
+
+export interface ShellWord {
+  /** The word with quotes and backslashes removed (expansions kept as written). */
+  value: string;
+  /** Offsets into the lexed text: `text.slice(start, end)` is the word as written. */
+  start: number;
+  end: number;
+}
+
+export type ShellToken =
+  | ({ type: 'word' } & ShellWord)
+  | { type: 'operator'; op: string; start: number; end: number }
+  | { type: 'redirect'; op: string; start: number; end: number; target?: ShellWord };
+
+export interface ShellLex {
+  tokens: ShellToken[];
+  /** Offset of an unquoted `#` that starts a comment. */
+  commentStart?: number;
+  /** False when a quote, `$(`, `${` or backquote is not closed. */
+  complete: boolean;
+}
+
+const REDIRECT = /^(\d*)(&>>|&>|>>|>&|>\||<<<|<<-|<<|<&|<>|>|<)/;
+const OPERATOR = /^(&&|\|\||;;|\|&|[;&|()\n])/;
+const isBlank = (ch: string | undefined): boolean => ch === ' ' || ch === '\t';
+const endsWord = (ch: string | undefined): boolean => ch === undefined || isBlank(ch) || '|&;()<>\n'.includes(ch);
+
+export function lexShell(text: string): ShellLex {
+  const tokens: ShellToken[] = [];
+  let complete = true;
+  let i = 0;
+
+  // Index just past the closing `close` of a construct opened before `from`; text.length if none.
+  const skipBalanced = (from: number, open: string, close: string): number => {
+    let depth = 1;
+    let j = from;
+    while (j < text.length) {
+      const ch = text[j];
+      if (ch === '\\') j += 2;
+      else if (ch === "'" && open === '(') {
+        const end = text.indexOf("'", j + 1);
+        if (end < 0) break;
+        j = end + 1;
+      } else if (ch === '"') j = skipDoubleQuoted(j + 1);
+      else if (ch === '`') j = skipBackquoted(j + 1);
+      else {
+        if (ch === open) depth++;
+        else if (ch === close && --depth === 0) return j + 1;
+        j++;
+      }
+    }
+    complete = false;
+    return text.length;
+  };
+  const skipBackquoted = (from: number): number => {
+    let j = from;
+    while (j < text.length) {
+      if (text[j] === '\\') j += 2;
+      else if (text[j] === '`') return j + 1;
+      else j++;
+    }
+    complete = false;
+    return text.length;
+  };
+  // Index just past the closing `"`; the text inside is not needed, only its extent.
+  const skipDoubleQuoted = (from: number): number => readDoubleQuoted(from).end;
+  const readDoubleQuoted = (from: number): { value: string; end: number } => {
+    let value = '';
+    let j = from;
+    while (j < text.length) {
+      const ch = text[j] ?? '';
+      if (ch === '"') return { value, end: j + 1 };
+      if (ch === '\\') {
+        const next = text[j + 1];
+        if (next !== undefined && '$`"\\\n'.includes(next)) {
+          value += next;
+        } else {
+          value += ch + (next ?? '');
+        }
+        j += 2;
+      } else if (ch === '$' && text[j + 1] === '(') {
+        const end = skipBalanced(j + 2, '(', ')');
+        value += text.slice(j, end);
+        j = end;
+      } else if (ch === '$' && text[j + 1] === '{') {
+        const end = skipBalanced(j + 2, '{', '}');
+        value += text.slice(j, end);
+        j = end;
+      } else if (ch === '`') {
+        const end = skipBackquoted(j + 1);
+        value += text.slice(j, end);
+        j = end;
+      } else {
+        value += ch;
+        j++;
+      }
+    }
+    complete = false;
+    return { value, end: text.length };
+  };
+  const readWord = (from: number): ShellWord => {
+    let value = '';
+    let j = from;
+    while (!endsWord(text[j])) {
+      const ch = text[j] ?? '';
+      if (ch === '\\') {
+        value += text[j + 1] ?? '\\';
+        j += 2;
+      } else if (ch === "'") {
+        const end = text.indexOf("'", j + 1);
+        if (end < 0) {
+          complete = false;
+          value += text.slice(j + 1);
+          j = text.length;
+        } else {
+          value += text.slice(j + 1, end);
+          j = end + 1;
+        }
+      } else if (ch === '"') {
+        const quoted = readDoubleQuoted(j + 1);
+        value += quoted.value;
+        j = quoted.end;
+      } else if (ch === '$' && (text[j + 1] === '(' || text[j + 1] === '{')) {
+        const end = text[j + 1] === '(' ? skipBalanced(j + 2, '(', ')') : skipBalanced(j + 2, '{', '}');
+        value += text.slice(j, end);
+        j = end;
+      } else if (ch === '`') {
+        const end = skipBackquoted(j + 1);
+        value += text.slice(j, end);
+        j = end;
+      } else {
+        value += ch;
+        j++;
+      }
+    }
+    return { value, start: from, end: Math.min(j, text.length) };
+  };
+
+  let commentStart: number | undefined;
+  while (i < text.length) {
+    const ch = text[i];
+    if (isBlank(ch)) {
+      i++;
+      continue;
+    }
+    if (ch === '#') {
+      commentStart = i;
+      break;
+    }
+    const rest = text.slice(i);
+    const redirect = REDIRECT.exec(rest);
+    if (redirect) {
+      const start = i;
+      i += redirect[0].length;
+      const op = redirect[2] ?? '';
+      const duplicated = /^(\d+|-)(?=[\s|&;()<>]|$)/.exec(text.slice(i));
+      const token: ShellToken = { type: 'redirect', op, start, end: i };
+      if ((op === '>&' || op === '<&') && duplicated) {
+        i += duplicated[0].length;
+        token.end = i;
+      } else {
+        while (isBlank(text[i])) i++;
+        if (!endsWord(text[i]) && text[i] !== '#') {
+          const target = readWord(i);
+          token.target = target;
+          i = target.end;
+          token.end = i;
+        }
+      }
+      tokens.push(token);
+      continue;
+    }
+    const operator = OPERATOR.exec(rest);
+    if (operator) {
+      const op = operator[1] ?? '';
+      tokens.push({ type: 'operator', op, start: i, end: i + op.length });
+      i += op.length;
+      continue;
+    }
+    const word = readWord(i);
+    tokens.push({ type: 'word', ...word });
+    i = word.end;
+  }
+  const lex: ShellLex = { tokens, complete };
+  if (commentStart !== undefined) lex.commentStart = commentStart;
+  return lex;
+}
+
+/** The simple commands of a lexed command line: their words, redirections left out. */
+export function simpleCommands(lex: ShellLex): ShellWord[][] {
+  const commands: ShellWord[][] = [[]];
+  for (const token of lex.tokens) {
+    if (token.type === 'operator') commands.push([]);
+    else if (token.type === 'word') commands[commands.length - 1]?.push({ value: token.value, start: token.start, end: token.end });
+  }
+  return commands.filter((words) => words.length > 0);
+}
+
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+/** Whether a word, as written, is a `NAME=value` assignment (which the shell does not run). */
+export const isAssignment = (text: string, word: ShellWord): boolean => ASSIGNMENT.test(text.slice(word.start, word.end));
