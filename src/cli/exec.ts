@@ -16,6 +16,8 @@ export function makeExecCommand(): Command {
     .option('--send-timeout <duration>', 'hard bound on each delivery, e.g. 500ms, 5s', '5s')
     .option('--timeout <duration>', "SIGTERM the job's process group after this long (30s, 15m, 2h…); reported error, exit 124")
     .option('--kill-grace <duration>', 'after --timeout, SIGKILL what is left after this long (default 10s)')
+    .option('--lock [file]', 'do not start while another run of this slug+environment holds the lock: print one line, exit 75')
+    .option('--lock-wait <duration>', 'wait up to this long (30s, 15m…) for the lock instead; implies --lock')
     .option('--dry-run', 'run the job, print the envelopes that would be sent on stderr, send nothing');
   addConfigOption(command);
   addOutputOptions(command);

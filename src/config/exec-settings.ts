@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import type { LogOn, MonitoredJobOptions } from '../run/monitored-job.js';
 import { parseDuration } from './duration.js';
@@ -15,6 +16,9 @@ export interface ExecFlags extends ReportingFlags {
   sendTimeout?: string | undefined;
   timeout?: string | undefined;
   killGrace?: string | undefined;
+  // true for a bare --lock, the file for --lock FILE
+  lock?: string | boolean | undefined;
+  lockWait?: string | undefined;
 }
 
 const DEFAULT_KILL_GRACE = '10s';
@@ -53,6 +57,7 @@ export async function resolveExecOptions(
     ownProcessGroup: timeoutMs !== undefined || !stdinIsTTY,
     dryRun: flags.dryRun === true,
     cacheDir: cacheDir(env),
+    lock: resolveLock(flags, env),
   };
 }
 
@@ -63,4 +68,15 @@ function parseTailBytes(value: string | undefined): number {
     throw usageError(`--tail-bytes must be a whole number of bytes from 0 to ${MAX_TAIL_BYTES} (got ${value})`);
   }
   return bytes;
+}
+
+// --lock [file], and --lock-wait <duration>, which implies --lock.
+function resolveLock(flags: ExecFlags, env: NodeJS.ProcessEnv): MonitoredJobOptions['lock'] {
+  if (flags.lock === undefined && flags.lockWait === undefined) return undefined;
+  if (flags.lock === '') throw usageError('--lock takes a file name, or no value for the default lock file');
+  return {
+    file: typeof flags.lock === 'string' ? resolve(flags.lock) : undefined,
+    waitMs: flags.lockWait === undefined ? 0 : parseDuration(flags.lockWait, '--lock-wait'),
+    runtimeDir: env.XDG_RUNTIME_DIR,
+  };
 }

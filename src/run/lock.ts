@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { accessSync, constants, linkSync, mkdirSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type Server } from 'node:net';
+import { accessSync, constants, linkSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CronmonError } from '../errors.js';
@@ -62,14 +62,23 @@ const POLL_MS = 100;
 /** Takes the lock or throws CronmonError('lock-busy') once `waitMs` has passed. */
 export async function acquireLock(options: LockOptions): Promise<Lock> {
   const file = options.file === undefined ? defaultLockFile(options) : resolve(options.file);
-  const dirOk = makeDir(dirname(file));
+  makeDir(dirname(file));
+  refuseForeignFile(file);
   const info: HolderInfo = { pid: process.pid, started: new Date().toISOString(), slug: options.slug, environment: options.environment };
-  const mechanism = options.mechanism ?? (process.platform === 'linux' ? 'socket' : 'file');
+  let mechanism = options.mechanism ?? (process.platform === 'linux' ? 'socket' : 'file');
   const socketName = `\0cronmon-lock-${sha256(options.file === undefined ? `default:${userId()}:${options.slug}@${options.environment}` : `file:${realPathOf(file)}`)}`;
-  if (mechanism === 'file' && !dirOk) {
-    throw new CronmonError('usage', `--lock: cannot create the directory of the lock file ${file}`);
-  }
-  const attempt = (): Promise<Attempt> => (mechanism === 'socket' ? trySocket(socketName, file, info) : Promise.resolve(tryFile(file, info)));
+  const attempt = async (): Promise<Attempt> => {
+    if (mechanism === 'socket') {
+      try {
+        return await trySocket(socketName, file, info);
+      } catch {
+        // No abstract sockets here (a sandbox, an odd kernel): the same on every run, so every
+        // run falls back alike.
+        mechanism = 'file';
+      }
+    }
+    return tryFile(file, info);
+  };
 
   const deadline = performance.now() + options.waitMs;
   for (;;) {
@@ -131,7 +140,7 @@ function askHolder(name: string): Promise<HolderInfo | undefined> {
       socket.destroy();
       resolvePromise(info);
     };
-    const timer = setTimeout(() => done(), 1000);
+    const timer = setTimeout(() => done(), 2000);
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('end', () => done(parseInfo(Buffer.concat(chunks).toString('utf8'))));
     socket.on('error', () => done());
@@ -149,7 +158,11 @@ function tryFile(file: string, info: HolderInfo): Attempt {
     for (let round = 0; round < 3; round++) {
       try {
         linkSync(temp, file);
-        return { lock: hold(file, () => sameHolder(readInfo(file), info) && tryUnlink(file)) };
+        return {
+          lock: hold(file, () => {
+            if (sameHolder(readInfo(file), info)) tryUnlink(file);
+          }),
+        };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
@@ -217,6 +230,19 @@ function writeInfo(file: string, info: HolderInfo): boolean {
   }
 }
 
+// `--lock ./job.sh arg` (no `--`) would name the job as the lock file: never replace a file
+// that is not one of ours.
+function refuseForeignFile(file: string): void {
+  let stat;
+  try {
+    stat = lstatSync(file);
+  } catch {
+    return;
+  }
+  if (stat.isFile() && (stat.size === 0 || (stat.size < 4096 && readInfo(file)))) return;
+  throw new CronmonError('usage', `--lock: ${file} exists and is not a cronmon lock file; give a new file name, or end cronmon's options with --`);
+}
+
 function readInfo(file: string): HolderInfo | undefined {
   try {
     return parseInfo(readFileSync(file, 'utf8'));
@@ -247,12 +273,11 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function makeDir(dir: string): boolean {
+function makeDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    return true;
   } catch {
-    return false;
+    // Reported by tryFile when the file is the lock; only informational otherwise.
   }
 }
 

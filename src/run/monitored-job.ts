@@ -27,6 +27,8 @@ export interface MonitoredJobOptions {
   timeoutMs?: number | undefined;
   killGraceMs: number;
   ownProcessGroup: boolean;
+  // --lock / --lock-wait: taken before the job and the opening check-in, held until cronmon exits.
+  lock?: { file?: string | undefined; waitMs: number; runtimeDir?: string | undefined } | undefined;
   dryRun: boolean;
   cacheDir: string;
   log: Log;
@@ -36,6 +38,11 @@ export interface MonitoredJobOptions {
 // close (and the output log on failure) after it. Delivery never changes the exit code.
 export async function runMonitoredJob(options: MonitoredJobOptions): Promise<number> {
   const { log } = options;
+  if (options.lock) {
+    // Busy: CronmonError 'lock-busy' (exit 75), before any check-in and without running the job.
+    const { acquireLock } = await import('./lock.js');
+    await acquireLock({ ...options.lock, slug: options.slug, environment: options.environment, cacheDir: options.cacheDir });
+  }
   const checkInId = newId();
   const traceId = newId();
   const problems: string[] = [];

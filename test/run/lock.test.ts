@@ -1,0 +1,245 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isCronmonError } from '../../src/errors.js';
+import { acquireLock, defaultLockFile, type Lock, type LockOptions } from '../../src/run/lock.js';
+
+const HOLD_LOCK = fileURLToPath(new URL('../fixtures/jobs/hold-lock.mjs', import.meta.url));
+const LOCK_SOURCE = fileURLToPath(new URL('../../src/run/lock.ts', import.meta.url));
+
+let dir: string;
+let bundle: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cronmon-lock-'));
+  // The child processes run the real module, bundled, as plain Node can load it.
+  bundle = join(dir, 'lock.mjs');
+  await build({ entryPoints: [LOCK_SOURCE], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'error' });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const held: Lock[] = [];
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const lock of held.splice(0)) lock.release();
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+});
+
+let counter = 0;
+const uniqueSlug = () => `unit-${process.pid}-${++counter}`;
+
+async function take(options: LockOptions): Promise<Lock> {
+  const lock = await acquireLock(options);
+  held.push(lock);
+  return lock;
+}
+
+async function busy(options: LockOptions): Promise<string> {
+  const error = await acquireLock(options).then(
+    (lock) => {
+      held.push(lock);
+      throw new Error('the lock was free');
+    },
+    (reason: unknown) => reason,
+  );
+  if (!isCronmonError(error)) throw error;
+  expect(error.code).toBe('lock-busy');
+  expect(error.exitCode).toBe(75);
+  return error.message;
+}
+
+// A separate process that takes the lock (waiting for it as `options` say) and holds it.
+function holdInChild(options: LockOptions): { child: ChildProcess; locked: Promise<ChildProcess> } {
+  const child = spawn(process.execPath, [HOLD_LOCK, bundle, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  const locked = new Promise<ChildProcess>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('locked')) resolve(child);
+    });
+    child.once('exit', (code, signal) => reject(new Error(`the holder ended (${code ?? signal}) without holding the lock`)));
+  });
+  locked.catch(() => {});
+  return { child, locked };
+}
+
+const killed = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+
+const mechanisms = process.platform === 'linux' ? (['socket', 'file'] as const) : (['file'] as const);
+
+describe.each(mechanisms)('acquireLock (%s)', (mechanism) => {
+  const options = (extra: Partial<LockOptions> = {}): LockOptions => ({
+    slug: uniqueSlug(),
+    environment: 'production',
+    waitMs: 0,
+    cacheDir: join(dir, 'cache'),
+    mechanism,
+    ...extra,
+  });
+
+  it('is busy while held, names the holder, and is free again after release', async () => {
+    const opts = options();
+    const lock = await take(opts);
+    expect(lock.file).toBe(join(dir, 'cache', 'locks', `${opts.slug}@production.lock`));
+    expect(JSON.parse(readFileSync(lock.file, 'utf8'))).toMatchObject({ pid: process.pid, slug: opts.slug, environment: 'production' });
+    const message = await busy(opts);
+    expect(message).toMatch(new RegExp(`^${opts.slug} \\(production\\) is already running \\(pid ${process.pid}, since \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\); not started$`));
+    lock.release();
+    expect(existsSync(lock.file)).toBe(false);
+    await take(opts);
+  });
+
+  it('keeps slugs and environments apart', async () => {
+    const opts = options();
+    await take(opts);
+    await take({ ...opts, environment: 'staging' });
+    await take({ ...opts, slug: `${opts.slug}-2` });
+    await busy({ ...opts, environment: 'staging' });
+  });
+
+  it('waits for the holder to release', async () => {
+    const opts = options();
+    const first = await take(opts);
+    let released = false;
+    setTimeout(() => {
+      released = true;
+      first.release();
+    }, 300);
+    await take({ ...opts, waitMs: 20_000 });
+    expect(released).toBe(true);
+  });
+
+  it('gives up after --lock-wait', async () => {
+    const opts = options();
+    await take(opts);
+    expect(await busy({ ...opts, waitMs: 300 })).toMatch(/; not started after waiting 300ms$/);
+  });
+
+  it('is held by another process, and freed when that process is SIGKILLed', async () => {
+    const opts = options();
+    const child = await holdInChild(opts).locked;
+    expect(await busy(opts)).toContain(`(pid ${child.pid}, since `);
+    await killed(child);
+    await take(opts);
+  });
+
+  it('lets one waiting process in at a time', async () => {
+    const opts = options();
+    const first = await take(opts);
+    const waiting = [1, 2, 3].map(() => holdInChild({ ...opts, waitMs: 20_000 }));
+    const holders = new Set<ChildProcess>();
+    for (const { locked } of waiting) void locked.then((child) => holders.add(child), () => {});
+    first.release();
+    const winner = await Promise.any(waiting.map((w) => w.locked));
+    expect(await busy(opts)).toContain(`(pid ${winner.pid}, since `);
+    await killed(winner);
+    const next = await Promise.any(waiting.filter((w) => w.child !== winner).map((w) => w.locked));
+    expect(await busy(opts)).toContain(`(pid ${next.pid}, since `);
+    expect(holders).toEqual(new Set([winner, next]));
+  });
+
+  it('takes an explicit file, shared by whoever names it', async () => {
+    const file = join(dir, `explicit-${mechanism}`, 'job.lock');
+    const lock = await take(options({ file }));
+    expect(lock.file).toBe(file);
+    expect(await busy(options({ file }))).toMatch(/is already running \(pid \d+/);
+  });
+});
+
+describe.runIf(process.platform === 'linux')('acquireLock on Linux', () => {
+  it('excludes runs whose default lock files differ ($XDG_RUNTIME_DIR set or not)', async () => {
+    const runtimeDir = mkdtempSync(join(dir, 'run-'));
+    const slug = uniqueSlug();
+    const lock = await take({ slug, environment: 'production', waitMs: 0, cacheDir: join(dir, 'cache'), runtimeDir });
+    expect(lock.file).toBe(join(runtimeDir, 'cronmon', `${slug}@production.lock`));
+    expect(await busy({ slug, environment: 'production', waitMs: 0, cacheDir: join(dir, 'other-cache') })).toContain(`(pid ${process.pid}, `);
+  });
+
+  it('names an explicit file by its real path', async () => {
+    const real = mkdtempSync(join(dir, 'real-'));
+    const link = join(dir, `link-${counter}`);
+    symlinkSync(real, link);
+    await take({ slug: uniqueSlug(), environment: 'production', waitMs: 0, cacheDir: dir, file: join(real, 'x.lock') });
+    await busy({ slug: uniqueSlug(), environment: 'production', waitMs: 0, cacheDir: dir, file: join(link, 'x.lock') });
+  });
+
+  it('does not trust a lock file left behind', async () => {
+    const slug = uniqueSlug();
+    const file = defaultLockFile({ slug, environment: 'production', cacheDir: join(dir, 'cache') });
+    mkdirSync(join(dir, 'cache', 'locks'), { recursive: true });
+    writeFileSync(file, JSON.stringify({ pid: process.ppid, started: new Date().toISOString(), slug, environment: 'production' }));
+    await take({ slug, environment: 'production', waitMs: 0, cacheDir: join(dir, 'cache') });
+  });
+});
+
+describe('the file-based fallback', () => {
+  it('takes over a lock file whose process is gone, and not one whose process lives', async () => {
+    const slug = uniqueSlug();
+    const cacheDir = join(dir, 'cache');
+    const file = defaultLockFile({ slug, environment: 'production', cacheDir });
+    mkdirSync(join(cacheDir, 'locks'), { recursive: true });
+    const gone = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => gone.once('exit', resolve));
+    writeFileSync(file, JSON.stringify({ pid: gone.pid, started: new Date().toISOString(), slug, environment: 'production' }));
+    const lock = await take({ slug, environment: 'production', waitMs: 0, cacheDir, mechanism: 'file' });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pid: process.pid });
+    lock.release();
+    writeFileSync(file, JSON.stringify({ pid: process.ppid, started: '2020-01-01T00:00:00.000Z', slug, environment: 'production' }));
+    expect(await busy({ slug, environment: 'production', waitMs: 0, cacheDir, mechanism: 'file' })).toContain(
+      `(pid ${process.ppid}, since 2020-01-01T00:00:00Z)`,
+    );
+  });
+});
+
+describe('an explicit file', () => {
+  it('is never a file or directory that is not a cronmon lock file', async () => {
+    const script = join(dir, 'job.sh');
+    writeFileSync(script, '#!/bin/sh\necho hi\n');
+    for (const mechanism of mechanisms) {
+      for (const file of [script, dir]) {
+        const error: unknown = await acquireLock({ slug: uniqueSlug(), environment: 'production', waitMs: 0, cacheDir: dir, file, mechanism }).then(
+          (lock) => lock.release(),
+          (reason: unknown) => reason,
+        );
+        expect(isCronmonError(error) && error.code).toBe('usage');
+        expect((error as Error).message).toContain('is not a cronmon lock file');
+      }
+    }
+    expect(readFileSync(script, 'utf8')).toBe('#!/bin/sh\necho hi\n');
+  });
+
+  it('may exist empty', async () => {
+    const file = join(dir, 'touched.lock');
+    writeFileSync(file, '');
+    const lock = await take({ slug: uniqueSlug(), environment: 'production', waitMs: 0, cacheDir: dir, file });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pid: process.pid });
+    lock.release();
+  });
+});
+
+describe('defaultLockFile', () => {
+  it('prefers a writable $XDG_RUNTIME_DIR, else the cache directory', () => {
+    const runtimeDir = mkdtempSync(join(dir, 'xdg-'));
+    expect(defaultLockFile({ slug: 'a', environment: 'production', cacheDir: '/c', runtimeDir })).toBe(join(runtimeDir, 'cronmon', 'a@production.lock'));
+    expect(defaultLockFile({ slug: 'a', environment: 'production', cacheDir: '/c', runtimeDir: join(dir, 'missing') })).toBe('/c/locks/a@production.lock');
+    expect(defaultLockFile({ slug: 'a', environment: 'production', cacheDir: '/c', runtimeDir: 'relative' })).toBe('/c/locks/a@production.lock');
+    expect(defaultLockFile({ slug: 'a', environment: 'production', cacheDir: '/c' })).toBe('/c/locks/a@production.lock');
+  });
+
+  it('keeps distinct environments distinct in a safe file name', () => {
+    const name = (environment: string) => defaultLockFile({ slug: 'a', environment, cacheDir: '/c' }).slice('/c/locks/'.length);
+    expect(name('staging 2')).toBe('a@staging%202.lock');
+    expect(name('staging%202')).toBe('a@staging%25202.lock');
+    expect(name('..')).toBe('a@...lock');
+    expect(name('prod\\uction')).toBe('a@prod%5Cuction.lock');
+    expect(name('é'.repeat(64))).toMatch(/^a@sha256-[0-9a-f]{32}\.lock$/);
+  });
+});
