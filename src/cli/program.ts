@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isCronmonError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { makeCompletionCommand } from './completion.js';
 import { makeCrontabCommand } from './crontab.js';
 import { makeExecCommand } from './exec.js';
 import { makeHeartbeatCommand } from './heartbeat.js';
@@ -19,7 +20,8 @@ export function buildProgram(): Command {
     .addCommand(makeUpsertCommand())
     .addCommand(makeMonitorsCommand())
     .addCommand(makeListenCommand())
-    .addCommand(makeCrontabCommand());
+    .addCommand(makeCrontabCommand())
+    .addCommand(makeCompletionCommand());
   configure(program);
   return program;
 }
