@@ -111,7 +111,7 @@ describe('loadConfig refuses malformed files, naming the file and the problem', 
     const file = t.write('project/cronmon.config.json', '{"org": "acme",}');
     const error = await configErrorOf(() => loadConfig({ cwd: t.project, env: t.env() }));
     expect(error.message).toContain(`cannot read config file ${file}: `);
-    expect(error.message).toMatch(/Expected double-quoted property name in JSON at position 15$/);
+    expect(error.message).toMatch(/Expected double-quoted property name in JSON at position 15( \(line 1 column 16\))?$/);
   });
 
   it('truncated JSON', async () => {
