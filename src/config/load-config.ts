@@ -30,7 +30,14 @@ export async function loadConfig(lookup: ConfigLookup): Promise<CronmonConfig | 
     throw new CronmonError('config', `cannot read config file ${file}: ${why}`, { cause: error });
   }
   if (!result || result.isEmpty) return result ? validateConfig({}, result.filepath) : undefined;
-  return validateConfig(result.config, result.filepath);
+  return validateConfig(moduleDefault(result.config), result.filepath);
+}
+
+// An ES module config reaches cosmiconfig through import(), or, where import() is not available
+// (code compiled with a cache, see bin/cronmon), through require(), which gives its namespace.
+function moduleDefault(config: unknown): unknown {
+  const namespace = config as { __esModule?: unknown; default?: unknown } | null;
+  return typeof namespace === 'object' && namespace !== null && namespace.__esModule === true && 'default' in namespace ? namespace.default : config;
 }
 
 // cosmiconfig puts "JSON Error in <file>:" / "YAML Error in <file>:" first and the parser's

@@ -53,6 +53,11 @@ export function dsnOrigin(dsn: Dsn): string {
   return `${dsn.protocol}://${dsn.host}${dsn.port ? `:${dsn.port}` : ''}`;
 }
 
+// An envelope URL with its key parameters masked, however short the key is.
+export function maskEnvelopeUrl(url: string): string {
+  return url.replace(/([?&](?:sentry_key|sentry_secret)=)[^&]*/g, '$1***');
+}
+
 // Replaces every occurrence of the given secrets in a text (for messages and dry-run output).
 export function redact(text: string, secrets: readonly (string | undefined)[]): string {
   let out = text;

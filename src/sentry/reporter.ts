@@ -1,5 +1,5 @@
 import type { Log } from '../log.js';
-import { dsnOrigin, envelopeUrl, redact, type Dsn } from './dsn.js';
+import { dsnOrigin, envelopeUrl, maskEnvelopeUrl, redact, type Dsn } from './dsn.js';
 import { limitedFor, mergeRateLimits, parseRateLimits, type Category, type RateLimits } from './rate-limits.js';
 import { loadRateLimits, rateLimitFile, saveRateLimits } from './rate-limit-store.js';
 import { describeNetworkError, httpRequest } from './transport.js';
@@ -29,7 +29,7 @@ export function createReporter(options: ReporterOptions): Reporter {
   const { dsn, log } = options;
   const url = envelopeUrl(dsn);
   const host = dsnOrigin(dsn).replace(/^https?:\/\//, '');
-  const shown = redact(url, [dsn.publicKey, dsn.pass]);
+  const shown = maskEnvelopeUrl(redact(url, [dsn.publicKey, dsn.pass]));
   const stateFile = rateLimitFile(options.cacheDir, dsn);
   let limits: RateLimits = loadRateLimits(stateFile, Date.now());
   let learnt = false;
@@ -76,7 +76,7 @@ export function createReporter(options: ReporterOptions): Reporter {
 
 // --dry-run: prints each envelope on stderr (key masked) instead of sending it.
 export function createDryRunReporter(log: Log, dsn: Dsn | undefined): Reporter {
-  const target = dsn ? `POST ${redact(envelopeUrl(dsn), [dsn.publicKey, dsn.pass])}` : 'nowhere: no DSN is set';
+  const target = dsn ? `POST ${maskEnvelopeUrl(redact(envelopeUrl(dsn), [dsn.publicKey, dsn.pass]))}` : 'nowhere: no DSN is set';
   return {
     async send(label, _categories, envelope) {
       const body = envelope.toString('utf8');

@@ -25,7 +25,9 @@ const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 // timers are too coarse to bound a run.
 export async function httpRequest(method: string, url: string, options: PostOptions): Promise<HttpResponse> {
   const target = new URL(url);
-  const client = target.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  // getBuiltinModule, not import(): bin/cronmon compiles the bundle with a code cache, where
+  // import() is not available on Node 20.
+  const client = target.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
   const signal = AbortSignal.timeout(options.timeoutMs);
   return new Promise<HttpResponse>((resolve, reject) => {
     const fail = (error: unknown) => reject(signal.aborted ? new DeliveryTimeout(options.timeoutMs) : error);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { envelopeUrl, maskDsn, parseDsn, redact } from '../../src/sentry/dsn.js';
+import { envelopeUrl, maskDsn, maskEnvelopeUrl, parseDsn, redact } from '../../src/sentry/dsn.js';
 import { vectors } from '../support/vectors.js';
 
 const FIELD_NAMES: Record<string, string> = {
@@ -57,5 +57,19 @@ describe('DSN secrets', () => {
       console.error = original;
     }
     expect(writes).toEqual([]);
+  });
+});
+
+describe('maskEnvelopeUrl', () => {
+  it('masks the key parameter of any envelope URL, however short the key', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^\w{1,40}$/), (key) => {
+        const parsed = parseDsn(`https://${key}@o1.ingest.sentry.io/42`);
+        if (!parsed.ok) return;
+        const shown = maskEnvelopeUrl(envelopeUrl(parsed.dsn));
+        expect(shown).toContain('sentry_key=***');
+        expect(shown).not.toContain(`sentry_key=${key}`);
+      }),
+    );
   });
 });
