@@ -86,7 +86,12 @@ const rows = [];
 const row = (what, value, note = '') => rows.push([what, value, note]);
 const summary = [];
 const sentry = await startSentryServer();
-const env = { ...process.env, SENTRY_DSN: sentry.dsn, CRONMON_CACHE_DIR: `${root}build/bench/cache`, NO_COLOR: '1' };
+// What cron gives a job: a minimal environment. (A developer's shell may carry settings such as
+// NODE_EXTRA_CA_CERTS that add tens of milliseconds to every Node start, sentry-cli's launcher
+// included, and would blur the comparison.)
+const home = `${root}build/bench/home`;
+mkdirSync(home, { recursive: true });
+const env = { PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8', SENTRY_DSN: sentry.dsn, CRONMON_CACHE_DIR: `${root}build/bench/cache`, NO_COLOR: '1' };
 const ms = (value) => `${value.toFixed(1)} ms`;
 const haveSentryCli = existsSync(sentryCliNpm) && existsSync(sentryCliNative);
 if (!haveSentryCli) console.warn('sentry-cli (@sentry/cli) is not installed: its comparisons are skipped (npm ci installs it)');
@@ -94,8 +99,8 @@ if (!haveSentryCli) console.warn('sentry-cli (@sentry/cli) is not installed: its
 try {
   // Start-up: every variant wraps `true` and sends two check-ins to the same local server.
   const variants = {
-    true: [['true']],
-    nodeE0: [[node, '-e', '0']],
+    true: [['true'], env],
+    nodeE0: [[node, '-e', '0'], env],
     cronmon: [[node, cli, 'exec', '--slug', 'bench-true', '--', 'true'], env],
   };
   if (existsSync(sea)) variants.sea = [[sea, 'exec', '--slug', 'bench-sea', '--', 'true'], env];
@@ -124,8 +129,8 @@ try {
     const head = (bytes) => `head -c ${bytes} /dev/zero`;
     const io = await interleaved(
       {
-        bare: [['sh', '-c', `${head(GIB)} > /dev/null`]],
-        pipe: [['sh', '-c', `${head(GIB)} | cat > /dev/null`]],
+        bare: [['sh', '-c', `${head(GIB)} > /dev/null`], env],
+        pipe: [['sh', '-c', `${head(GIB)} | cat > /dev/null`], env],
         cronmon: [[node, cli, 'exec', '--slug', 'bench-io', '--', 'head', '-c', String(GIB), '/dev/zero'], env],
       },
       ioRounds,

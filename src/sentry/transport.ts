@@ -1,12 +1,8 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { formatDuration } from '../config/duration.js';
 import { USER_AGENT } from '../version.js';
+import { MalformedResponse, ResponseReader, formatRequest, type HttpResponse } from './http1.js';
 
-export interface HttpResponse {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
+export type { HttpResponse } from './http1.js';
 
 export interface PostOptions {
   headers: Record<string, string>;
@@ -20,40 +16,37 @@ export interface PostOptions {
 
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
-// One HTTP request with node's own http/https (https is loaded only when needed: start-up time
-// is part of every cron run). The AbortSignal timer is the deadline: undici's and node's socket
-// timers are too coarse to bound a run.
-export async function httpRequest(method: string, url: string, options: PostOptions): Promise<HttpResponse> {
+// One HTTP/1.1 request on its own connection (net, or tls for https: loaded only when needed,
+// through getBuiltinModule because bin/cronmon's code cache has no import() on Node 20). The
+// timer is the deadline for everything: connect, send and answer.
+export function httpRequest(method: string, url: string, options: PostOptions): Promise<HttpResponse> {
   const target = new URL(url);
-  // getBuiltinModule, not import(): bin/cronmon compiles the bundle with a code cache, where
-  // import() is not available on Node 20.
-  const client = target.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
-  const signal = AbortSignal.timeout(options.timeoutMs);
+  const secure = target.protocol === 'https:';
+  const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = Number(target.port) || (secure ? 443 : 80);
   return new Promise<HttpResponse>((resolve, reject) => {
-    const fail = (error: unknown) => reject(signal.aborted ? new DeliveryTimeout(options.timeoutMs) : error);
-    const request = client.request(
-      target,
-      {
-        method,
-        signal,
-        headers: { 'User-Agent': USER_AGENT, 'Content-Length': String(options.body.byteLength), ...options.headers },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-        response.on('data', (chunk: Buffer) => {
-          size += chunk.byteLength;
-          if (size <= limit) chunks.push(chunk);
-        });
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-        response.on('error', fail);
-      },
-    );
-    request.on('error', fail);
-    request.end(options.body);
+    const socket = secure
+      ? process.getBuiltinModule('node:tls').connect({ host, port, ...(process.getBuiltinModule('node:net').isIP(host) ? {} : { servername: host }) })
+      : process.getBuiltinModule('node:net').connect({ host, port });
+    const done = (settle: () => void) => {
+      clearTimeout(timer);
+      socket.destroy();
+      settle();
+    };
+    const timer = setTimeout(() => done(() => reject(new DeliveryTimeout(options.timeoutMs))), options.timeoutMs);
+    const reader = new ResponseReader(method, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+    const read = (next: () => HttpResponse | undefined) => {
+      try {
+        const response = next();
+        if (response) done(() => resolve(response));
+      } catch (error) {
+        done(() => reject(error));
+      }
+    };
+    socket.on('data', (chunk: Buffer) => read(() => reader.push(chunk)));
+    socket.on('end', () => read(() => reader.end()));
+    socket.on('error', (error) => done(() => reject(error)));
+    socket.write(formatRequest(method, target, { 'User-Agent': USER_AGENT, ...options.headers }, options.body));
   });
 }
 
@@ -67,6 +60,7 @@ export class DeliveryTimeout extends Error {
 // Turns a network error into a short reason a user can act on (no URL: it may carry the key).
 export function describeNetworkError(error: unknown, host: string): string {
   if (error instanceof DeliveryTimeout) return `no answer from ${host} within ${formatDuration(error.timeoutMs)}`;
+  if (error instanceof MalformedResponse) return `unreadable answer from ${host}: ${error.message}`;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ECONNREFUSED':
