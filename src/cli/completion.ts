@@ -34,9 +34,8 @@ export function makeCompletionCommand(): Command {
         return;
       }
       if (shell === undefined) command.error("error: missing required argument 'shell'", { code: 'commander.missingArgument', exitCode: 2 });
-      let program = command;
-      while (program.parent) program = program.parent;
-      const { completionScript } = await import('../completion/index.js');
-      process.stdout.write(completionScript(shell as 'bash' | 'zsh' | 'fish', program));
+      // The whole program: the one running was built with only this subcommand in full.
+      const [{ completionScript }, { buildProgram }] = await Promise.all([import('../completion/index.js'), import('./program.js')]);
+      process.stdout.write(completionScript(shell as 'bash' | 'zsh' | 'fish', buildProgram()));
     });
 }

@@ -9,19 +9,30 @@ import { makeListenCommand } from './listen.js';
 import { makeMonitorsCommand } from './monitors.js';
 import { makeUpsertCommand } from './upsert.js';
 
-export function buildProgram(): Command {
+const SUBCOMMANDS: readonly [string, () => Command][] = [
+  ['exec', makeExecCommand],
+  ['heartbeat', makeHeartbeatCommand],
+  ['upsert', makeUpsertCommand],
+  ['monitors', makeMonitorsCommand],
+  ['listen', makeListenCommand],
+  ['crontab', makeCrontabCommand],
+  ['completion', makeCompletionCommand],
+];
+
+/**
+ * The whole CLI. Given the command line, only the subcommand it runs is built in full, the
+ * others stay bare names (enough for commander to dispatch and suggest): building all their
+ * options is measurable start-up time, and `exec` runs in front of every cron job.
+ */
+export function buildProgram(argv?: readonly string[]): Command {
   const program = new Command('cronmon')
     .description('Wrap cron jobs and report them to Sentry Crons.')
     .version(VERSION, '-V, --version')
     .enablePositionalOptions()
-    .showHelpAfterError(false)
-    .addCommand(makeExecCommand())
-    .addCommand(makeHeartbeatCommand())
-    .addCommand(makeUpsertCommand())
-    .addCommand(makeMonitorsCommand())
-    .addCommand(makeListenCommand())
-    .addCommand(makeCrontabCommand())
-    .addCommand(makeCompletionCommand());
+    .showHelpAfterError(false);
+  const wanted = argv?.slice(2).find((arg) => !arg.startsWith('-'));
+  const known = SUBCOMMANDS.some(([name]) => name === wanted);
+  for (const [name, make] of SUBCOMMANDS) program.addCommand(!known || name === wanted ? make() : new Command(name));
   configure(program);
   return program;
 }
@@ -37,7 +48,7 @@ function configure(command: Command): void {
 // Runs the CLI and resolves with the exit code (an action sets process.exitCode).
 export async function runCli(argv: readonly string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync([...argv]);
+    await buildProgram(argv).parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {

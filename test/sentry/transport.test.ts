@@ -32,7 +32,7 @@ const post = (url: string, timeoutMs = 5000) => httpRequest('POST', `${url}/api/
 
 describe('httpRequest', () => {
   it("talks to node's HTTP server: method, path, headers and body arrive, the answer comes back", async () => {
-    let seen: { method?: string; url?: string; headers?: Record<string, unknown>; body?: string } = {};
+    let seen: { method?: string | undefined; url?: string | undefined; headers?: Record<string, unknown>; body?: string } = {};
     const server = createHttpServer((request, response) => {
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
