@@ -2,16 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatDuration, MAX_DURATION_MS, parseDuration } from '../../src/config/duration.js';
 import { CronmonError } from '../../src/errors.js';
+import { errorOf } from '../support/errors.js';
 
-function errorOf(run: () => unknown): CronmonError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CronmonError);
-    return error as CronmonError;
-  }
-  throw new Error('expected a CronmonError, but nothing was thrown');
-}
 
 describe('parseDuration', () => {
   it('reads every unit', () => {

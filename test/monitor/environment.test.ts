@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CronmonError } from '../../src/errors.js';
 import { DEFAULT_ENVIRONMENT, normaliseEnvironment } from '../../src/monitor/environment.js';
 import { vectors } from '../support/vectors.js';
+import { errorOf } from '../support/errors.js';
 
 interface EnvironmentVector {
   input: string | null;
@@ -11,15 +12,6 @@ interface EnvironmentVector {
   why: string;
 }
 
-function errorOf(run: () => unknown): CronmonError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CronmonError);
-    return error as CronmonError;
-  }
-  throw new Error('expected a CronmonError, but nothing was thrown');
-}
 
 describe('environments against the protocol vectors', () => {
   for (const vector of vectors.environments as EnvironmentVector[]) {

@@ -14,6 +14,7 @@ import {
 } from '../../src/monitor/monitor-config.js';
 import { isValidTimezone } from '../../src/monitor/timezone.js';
 import { vectors } from '../support/vectors.js';
+import { errorOf } from '../support/errors.js';
 
 interface ConfigVector {
   field: string;
@@ -43,15 +44,6 @@ const INPUT_KEY: Record<string, keyof MonitorConfigInput> = {
 
 const SCHEDULE = '0 * * * *';
 
-function errorOf(run: () => unknown): CronmonError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CronmonError);
-    return error as CronmonError;
-  }
-  throw new Error('expected a CronmonError, but nothing was thrown');
-}
 
 const build = (input: MonitorConfigInput): MonitorConfig => {
   const config = buildMonitorConfig(input);

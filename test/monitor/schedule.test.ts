@@ -4,6 +4,7 @@ import { CronmonError } from '../../src/errors.js';
 import { buildMonitorConfig } from '../../src/monitor/monitor-config.js';
 import { INTERVAL_UNITS, parseCrontab, parseInterval } from '../../src/monitor/schedule.js';
 import { vectors } from '../support/vectors.js';
+import { errorOf } from '../support/errors.js';
 
 interface ScheduleVector {
   input: string | { type: string; value: unknown; unit?: string };
@@ -15,15 +16,6 @@ interface ScheduleVector {
 
 const scheduleVectors = vectors.schedules as ScheduleVector[];
 
-function errorOf(run: () => unknown): CronmonError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CronmonError);
-    return error as CronmonError;
-  }
-  throw new Error('expected a CronmonError, but nothing was thrown');
-}
 
 // The schedule object cronmon would put on the wire for a flag value.
 const wireSchedule = (input: { schedule?: string; interval?: string }): unknown =>

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CronmonError } from '../../src/errors.js';
 import { isValidApiSlug, normaliseSlug, requireSlug } from '../../src/monitor/slug.js';
 import { vectors } from '../support/vectors.js';
+import { errorOf } from '../support/errors.js';
 
 interface SlugVector {
   input: string;
@@ -14,15 +15,6 @@ interface SlugVector {
 
 const slugVectors = vectors.monitor_slugs as SlugVector[];
 
-function usageErrorOf(run: () => unknown): CronmonError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CronmonError);
-    return error as CronmonError;
-  }
-  throw new Error('expected a usage error, but nothing was thrown');
-}
 
 describe('slugs against the protocol vectors', () => {
   it('has vectors to check', () => {
@@ -38,7 +30,7 @@ describe('slugs against the protocol vectors', () => {
     } else {
       it(`refuses ${JSON.stringify(vector.input)} (${vector.why})`, () => {
         if (vector.normalised !== undefined) expect(normaliseSlug(vector.input)).toBe(vector.normalised);
-        const error = usageErrorOf(() => requireSlug(vector.input, '--slug'));
+        const error = errorOf(() => requireSlug(vector.input, '--slug'));
         expect(error.code).toBe('usage');
         expect(error.exitCode).toBe(2);
         expect(error.message).toContain('--slug');
@@ -54,12 +46,12 @@ describe('slugs against the protocol vectors', () => {
 
 describe('requireSlug', () => {
   it('names the label and explains when the slug is missing', () => {
-    const error = usageErrorOf(() => requireSlug(undefined, 'CRONMON_SLUG'));
+    const error = errorOf(() => requireSlug(undefined, 'CRONMON_SLUG'));
     expect(error.message).toMatch(/^CRONMON_SLUG is required/);
   });
 
   it('names the label and the kept characters when nothing usable is left', () => {
-    const error = usageErrorOf(() => requireSlug('!!! ...', '--slug'));
+    const error = errorOf(() => requireSlug('!!! ...', '--slug'));
     expect(error.message).toContain('--slug "!!! ..."');
     expect(error.message).toContain('a-z, 0-9');
   });

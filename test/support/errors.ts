@@ -1,0 +1,13 @@
+import { expect } from 'vitest';
+import { CronmonError } from '../../src/errors.js';
+
+// The CronmonError a call throws; fails the test when it throws nothing or something else.
+export function errorOf(run: () => unknown): CronmonError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(CronmonError);
+    return error as CronmonError;
+  }
+  throw new Error('expected a CronmonError, but nothing was thrown');
+}
