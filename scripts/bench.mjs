@@ -96,23 +96,44 @@ const ms = (value) => `${value.toFixed(1)} ms`;
 const haveSentryCli = existsSync(sentryCliNpm) && existsSync(sentryCliNative);
 if (!haveSentryCli) console.warn('sentry-cli (@sentry/cli) is not installed: its comparisons are skipped (npm ci installs it)');
 
+// For start-up, the server runs in its own process (`cronmon listen`), so that answering never
+// waits on this one.
+async function startListener() {
+  const listener = spawn(node, [cli, 'listen', '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const dsn = await new Promise((resolve) => {
+    let seen = '';
+    listener.stdout.on('data', (chunk) => {
+      seen += chunk;
+      const match = /"dsn":"([^"]+)"/.exec(seen);
+      if (match) resolve(match[1]);
+    });
+  });
+  listener.stdout.resume();
+  return { dsn, stop: () => listener.kill('SIGTERM') };
+}
+const listener = await startListener();
+
 try {
   // Start-up: every variant wraps `true` and sends two check-ins to the same local server.
+  const startEnv = { ...env, SENTRY_DSN: listener.dsn };
   const variants = {
     true: [['true'], env],
     nodeE0: [[node, '-e', '0'], env],
-    cronmon: [[node, cli, 'exec', '--slug', 'bench-true', '--', 'true'], env],
+    cronmon: [[node, cli, 'exec', '--slug', 'bench-true', '--', 'true'], startEnv],
+    // cronmon's own cost, without the two round trips to the server.
+    cronmonNoDsn: [[node, cli, 'exec', '--slug', 'bench-true', '-q', '--dry-run', '--', 'true'], env],
   };
-  if (existsSync(sea)) variants.sea = [[sea, 'exec', '--slug', 'bench-sea', '--', 'true'], env];
+  if (existsSync(sea)) variants.sea = [[sea, 'exec', '--slug', 'bench-sea', '--', 'true'], startEnv];
   if (haveSentryCli) {
-    variants.sentryCliNpm = [[sentryCliNpm, 'monitors', 'run', 'bench-sc', '--', 'true'], env];
-    variants.sentryCliNative = [[sentryCliNative, 'monitors', 'run', 'bench-scn', '--', 'true'], env];
+    variants.sentryCliNpm = [[sentryCliNpm, 'monitors', 'run', 'bench-sc', '--', 'true'], startEnv];
+    variants.sentryCliNative = [[sentryCliNative, 'monitors', 'run', 'bench-scn', '--', 'true'], startEnv];
   }
   const startup = await interleaved(variants, rounds);
   const adds = (name) => startup[name] - startup.true;
   row('bare `true`', ms(startup.true), `median of ${rounds}, interleaved`);
   row('`node -e 0`', ms(startup.nodeE0), `adds ${ms(adds('nodeE0'))}`);
   row('`cronmon exec -- true` (npm package)', ms(startup.cronmon), `adds ${ms(adds('cronmon'))}; ${ms(adds('cronmon') - adds('nodeE0'))} over node -e 0`);
+  row('`cronmon exec --dry-run -- true` (no network)', ms(startup.cronmonNoDsn), `adds ${ms(adds('cronmonNoDsn'))}; ${ms(adds('cronmonNoDsn') - adds('nodeE0'))} over node -e 0`);
   if (variants.sea) row('`cronmon exec -- true` (single executable)', ms(startup.sea), `adds ${ms(adds('sea'))}`);
   if (haveSentryCli) {
     row('`sentry-cli monitors run -- true` (npm package)', ms(startup.sentryCliNpm), `adds ${ms(adds('sentryCliNpm'))}; cronmon/sentry-cli = ${(adds('cronmon') / adds('sentryCliNpm')).toFixed(2)}`);
@@ -192,5 +213,6 @@ try {
   for (const [what, value, note] of rows) console.log(`| ${what.padEnd(width)} | ${value} | ${note} |`);
   console.log(`summary: ${summary.join('; ')}`);
 } finally {
+  listener.stop();
   await sentry.close();
 }
