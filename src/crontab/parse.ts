@@ -264,6 +264,14 @@ export function lexShell(text: string): ShellLex {
     complete = false;
     return text.length;
   };
+  // Where the text starting at `at` ends when it is `$(…)`, `${…}` or a backquoted command
+  // (kept as written, for the shell to expand); otherwise just past that one character.
+  const expansionEnd = (at: number): number => {
+    if (text[at] === '$' && text[at + 1] === '(') return skipBalanced(at + 2, '(', ')');
+    if (text[at] === '$' && text[at + 1] === '{') return skipBalanced(at + 2, '{', '}');
+    if (text[at] === '`') return skipBackquoted(at + 1);
+    return at + 1;
+  };
   // Index just past the closing `"`; the text inside is not needed, only its extent.
   const skipDoubleQuoted = (from: number): number => readDoubleQuoted(from).end;
   const readDoubleQuoted = (from: number): { value: string; end: number } => {
@@ -280,21 +288,10 @@ export function lexShell(text: string): ShellLex {
           value += ch + (next ?? '');
         }
         j += 2;
-      } else if (ch === '$' && text[j + 1] === '(') {
-        const end = skipBalanced(j + 2, '(', ')');
-        value += text.slice(j, end);
-        j = end;
-      } else if (ch === '$' && text[j + 1] === '{') {
-        const end = skipBalanced(j + 2, '{', '}');
-        value += text.slice(j, end);
-        j = end;
-      } else if (ch === '`') {
-        const end = skipBackquoted(j + 1);
-        value += text.slice(j, end);
-        j = end;
       } else {
-        value += ch;
-        j++;
+        const end = expansionEnd(j);
+        value += text.slice(j, end);
+        j = end;
       }
     }
     complete = false;
@@ -322,17 +319,10 @@ export function lexShell(text: string): ShellLex {
         const quoted = readDoubleQuoted(j + 1);
         value += quoted.value;
         j = quoted.end;
-      } else if (ch === '$' && (text[j + 1] === '(' || text[j + 1] === '{')) {
-        const end = text[j + 1] === '(' ? skipBalanced(j + 2, '(', ')') : skipBalanced(j + 2, '{', '}');
-        value += text.slice(j, end);
-        j = end;
-      } else if (ch === '`') {
-        const end = skipBackquoted(j + 1);
-        value += text.slice(j, end);
-        j = end;
       } else {
-        value += ch;
-        j++;
+        const end = expansionEnd(j);
+        value += text.slice(j, end);
+        j = end;
       }
     }
     return { value, start: from, end: Math.min(j, text.length) };
