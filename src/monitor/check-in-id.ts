@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { usageError } from '../errors.js';
 
 // Relay parses check_in_id as a UUID and re-serialises it as 32 lowercase hex digits; sending
@@ -15,7 +14,20 @@ export function normaliseCheckInId(input: string, label: string): string {
   return id.replaceAll('-', '').toLowerCase();
 }
 
-/** A fresh random (v4) UUID as 32 lowercase hex digits. */
+/** `digits` random lowercase hex digits. */
+export function randomHex(digits: number): string {
+  let hex = '';
+  while (hex.length < digits) hex += Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0');
+  return hex.slice(0, digits);
+}
+
+/**
+ * A fresh random (v4) UUID as 32 lowercase hex digits. Ids must be unique, not secret: V8's
+ * Math.random is seeded from the OS per process, as Sentry's SDKs use it where crypto is
+ * missing, and node:crypto would cost about 4 ms of every cron run.
+ */
 export function newId(): string {
-  return randomUUID().replaceAll('-', '');
+  const hex = randomHex(32);
+  const variant = ((parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 12)}4${hex.slice(13, 16)}${variant}${hex.slice(17)}`;
 }

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { Log } from '../log.js';
-import { newId } from '../monitor/check-in-id.js';
+import { newId, randomHex } from '../monitor/check-in-id.js';
 import type { MonitorConfig } from '../monitor/monitor-config.js';
 import { buildCheckIn, type CheckInStatus } from '../sentry/check-in.js';
 import { maskDsn, type DsnResult } from '../sentry/dsn.js';
@@ -109,7 +108,7 @@ function outputLog(options: MonitoredJobOptions, result: JobResult, traceId: str
         : `${options.slug} ${outcome.kind === 'signaled' ? 'was ' : 'could not start: '}${describeOutcome(outcome)}`;
   const event = buildFailureEvent({
     eventId: newId(),
-    spanId: randomBytes(8).toString('hex'),
+    spanId: randomHex(16),
     traceId,
     endedAt: result.endedAt,
     slug: options.slug,

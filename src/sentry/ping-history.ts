@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cacheKey } from '../config/paths.js';
 
 // Sentry keeps at most 6 check-ins per minute per monitor and environment and silently drops
 // the rest after answering 2xx. Each heartbeat is a fresh process, so the recent check-ins of
@@ -9,7 +9,7 @@ export const SENTRY_CHECK_INS_PER_MINUTE = 6;
 const WINDOW_MS = 60_000;
 
 export function pingHistoryFile(dir: string, scope: string): string {
-  return join(dir, 'pings', `${createHash('sha256').update(scope).digest('hex').slice(0, 24)}.json`);
+  return join(dir, 'pings', `${cacheKey(scope)}.json`);
 }
 
 // Records one check-in now and returns how many were sent in the last minute, this one included.

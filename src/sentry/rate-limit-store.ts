@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cacheKey } from '../config/paths.js';
 import type { Dsn } from './dsn.js';
 import { activeRateLimits, type RateLimits } from './rate-limits.js';
 
@@ -8,8 +8,7 @@ import { activeRateLimits, type RateLimits } from './rate-limits.js';
 // next (every cronmon run is a fresh process). The file name is a hash: no key on disk.
 export function rateLimitFile(dir: string, dsn: Dsn): string {
   const id = `${dsn.protocol}://${dsn.publicKey}@${dsn.host}:${dsn.port}/${dsn.path}/${dsn.projectId}`;
-  const hash = createHash('sha256').update(id).digest('hex').slice(0, 24);
-  return join(dir, 'rate-limits', `${hash}.json`);
+  return join(dir, 'rate-limits', `${cacheKey(id)}.json`);
 }
 
 export function loadRateLimits(file: string, nowMs: number): RateLimits {

@@ -1,0 +1,34 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cronEnv, runCli } from '../support/cli.js';
+import { startSentryServer, type TestSentry } from '../support/sentry-server.js';
+
+// Start-up is a feature: what `exec` does not need, it must not load. (How long it takes is
+// measured by `npm run bench`; which modules load is a fact a test can hold.)
+const PRELOAD = fileURLToPath(new URL('../fixtures/report-modules.cjs', import.meta.url));
+
+let sentry: TestSentry;
+beforeAll(async () => {
+  sentry = await startSentryServer();
+});
+afterAll(() => sentry.close());
+
+async function modulesOf(args: string[], extraEnv: Record<string, string> = {}): Promise<string[]> {
+  const report = join(mkdtempSync(join(tmpdir(), 'cronmon-modules-')), 'modules');
+  const result = await runCli(args, { env: cronEnv({ NODE_OPTIONS: `--require=${PRELOAD}`, REPORT_MODULES_TO: report, ...extraEnv }) });
+  expect(result.code, result.stderr).not.toBeNull();
+  return readFileSync(report, 'utf8').split('\n');
+}
+
+describe('exec loads only what it needs', () => {
+  it('reports a failed run without node:http, node:crypto or TLS', async () => {
+    const modules = await modulesOf(['exec', '--slug', 'lean', '--', 'sh', '-c', 'echo x; exit 1'], { SENTRY_DSN: sentry.dsn });
+    expect(modules).toContain('child_process');
+    expect(modules).toContain('net');
+    expect(modules.filter((name) => /^(http|https|_http_client|crypto|tls|internal\/crypto\/random)$/.test(name))).toEqual([]);
+    expect(sentry.checkIns().filter((c) => c.slug === 'lean').map((c) => c.status)).toEqual(['in_progress', 'error']);
+  });
+});
