@@ -158,7 +158,7 @@ try {
     );
     const rate = (time) => `${(GIB / MIB / (time / 1000)).toFixed(0)} MiB/s`;
     row('1 GiB, bare (no copy)', rate(io.bare), `median of ${ioRounds}`);
-    row('1 GiB, through a pipe (`| cat`)', rate(io.pipe));
+    row('1 GiB, through a pipe (`cat`)', rate(io.pipe));
     row('1 GiB, through `cronmon exec`', rate(io.cronmon), `${(io.pipe / io.cronmon).toFixed(2)} × pipe, ${(io.bare / io.cronmon).toFixed(2)} × bare`);
     for (const bytes of [100 * MIB, GIB]) {
       const big = await rusage([node, cli, 'exec', '--slug', 'bench-rss', '--', 'head', '-c', String(bytes), '/dev/zero'], env);
