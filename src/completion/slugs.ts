@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { validateConfig } from '../config/config-file.js';
-import { SEARCH_PLACES, configMayExist } from '../config/config-search.js';
+import { configMayExist } from '../config/config-search.js';
+import { configExplorer } from '../config/load-config.js';
 
 // Config formats that are code: loading them would run whatever the file says. A completion
 // runs on every <TAB>, in whatever directory the shell is in (a freshly cloned repository…),
@@ -23,17 +24,10 @@ export async function configSlugs(lookup: SlugLookup): Promise<string[]> {
     if (lookup.explicit !== undefined && CODE_EXTENSIONS.some((ext) => lookup.explicit?.endsWith(ext))) return [];
     // cosmiconfig's own "meta" config in the working directory may be code as well.
     if (CODE_EXTENSIONS.some((ext) => existsSync(join(lookup.cwd, '.config', `config${ext}`)))) return [];
-    const loaded = await import('cosmiconfig');
-    // In the bundle, a CommonJS module's exports arrive as `default` only.
-    const { cosmiconfig } = ('default' in loaded ? loaded.default : loaded) as typeof loaded;
     const refuse = () => {
       throw new Error('not loaded at completion time');
     };
-    const explorer = cosmiconfig('cronmon', {
-      searchPlaces: SEARCH_PLACES,
-      searchStrategy: 'global',
-      loaders: Object.fromEntries(CODE_EXTENSIONS.map((ext) => [ext, refuse])),
-    });
+    const explorer = await configExplorer(Object.fromEntries(CODE_EXTENSIONS.map((ext) => [ext, refuse])));
     const result = lookup.explicit !== undefined
       ? await explorer.load(resolve(lookup.cwd, lookup.explicit))
       : await explorer.search(lookup.cwd);

@@ -3,6 +3,7 @@ import { normaliseEnvironment } from '../monitor/environment.js';
 import { buildMonitorConfig, type MonitorConfigInput } from '../monitor/monitor-config.js';
 import { requireSlug } from '../monitor/slug.js';
 import { parseDuration } from './duration.js';
+import { isRecord as isObject } from '../is-record.js';
 
 // One monitor declared in the config file (monitors as code).
 export interface MonitorEntry extends MonitorConfigInput {
@@ -27,9 +28,6 @@ const TOP_KEYS = ['dsn', 'environment', 'org', 'project', 'url', 'monitors'] as 
 const NUMBER_KEYS = ['checkinMargin', 'maxRuntime', 'failureThreshold', 'recoveryThreshold'] as const;
 const STRING_KEYS = ['schedule', 'interval', 'timezone', 'owner', 'name', 'timeout', 'killGrace'] as const;
 const MONITOR_KEYS: readonly string[] = [...STRING_KEYS, ...NUMBER_KEYS, 'muted'];
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 // Checks a loaded config against cronmon's schema and Sentry's rules. Every error names the
 // file, the key and the rule (exit 2).

@@ -11,13 +11,20 @@ export interface ConfigLookup {
   env: NodeJS.ProcessEnv;
 }
 
-// Finds and validates the config file. cosmiconfig is imported only when a file may exist.
-export async function loadConfig(lookup: ConfigLookup): Promise<CronmonConfig | undefined> {
-  if (lookup.explicit === undefined && !configMayExist(lookup.cwd, lookup.env)) return undefined;
+type Loader = (filepath: string, content: string) => unknown;
+
+/** cosmiconfig's search for `cronmon` configs (imported lazily), with loaders replaced where given. */
+export async function configExplorer(loaders: Record<string, Loader> = {}) {
   const loaded = await import('cosmiconfig');
   // In the bundle, a CommonJS module's exports arrive as `default` only.
   const { cosmiconfig } = ('default' in loaded ? loaded.default : loaded) as typeof loaded;
-  const explorer = cosmiconfig('cronmon', { searchPlaces: SEARCH_PLACES, searchStrategy: 'global' });
+  return cosmiconfig('cronmon', { searchPlaces: SEARCH_PLACES, searchStrategy: 'global', loaders });
+}
+
+// Finds and validates the config file. cosmiconfig is imported only when a file may exist.
+export async function loadConfig(lookup: ConfigLookup): Promise<CronmonConfig | undefined> {
+  if (lookup.explicit === undefined && !configMayExist(lookup.cwd, lookup.env)) return undefined;
+  const explorer = await configExplorer();
   let result: Awaited<ReturnType<typeof explorer.search>>;
   try {
     result = lookup.explicit !== undefined

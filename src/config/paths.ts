@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 // Where cronmon keeps small state between runs (rate-limit deadlines). CRONMON_CACHE_DIR wins,
 // then the platform's user cache directory.
@@ -8,6 +9,22 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'cronmon');
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'cronmon');
   return join(homedir(), '.cache', 'cronmon');
+}
+
+/**
+ * Writes a small JSON state file for the next run, atomically (concurrent runs share it); false
+ * when it cannot: a read-only home must never fail a run.
+ */
+export function writeStateFile(file: string, value: unknown): boolean {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(value));
+    renameSync(temp, file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

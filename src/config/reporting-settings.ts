@@ -42,7 +42,8 @@ export function pick(...candidates: [string | undefined, string][]): Sourced | u
   return undefined;
 }
 
-const isOn = (value: string | undefined) => value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+// An environment switch: set, and not 0 or false.
+export const isOn = (value: string | undefined) => value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
 
 export function createCommandLog(flags: Pick<ReportingFlags, 'quiet' | 'verbose' | 'dryRun'>, env: NodeJS.ProcessEnv, stderrIsTTY: boolean): Log {
   return createLog({

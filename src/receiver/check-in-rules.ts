@@ -3,6 +3,7 @@ import { parseCrontab, INTERVAL_UNITS } from '../monitor/schedule.js';
 import { normaliseSlug } from '../monitor/slug.js';
 import { isValidTimezone } from '../monitor/timezone.js';
 import { validateCheckInDuration, MAX_CHECKIN_MARGIN, MAX_MAX_RUNTIME, MAX_THRESHOLD } from '../monitor/monitor-config.js';
+import { isRecord as isObject } from '../is-record.js';
 
 // What relay and Sentry's consumer do with one check-in payload (protocol §4–§6). "relay"
 // rejections make the item fail to parse; "sentry" ones are processing errors after a 2xx.
@@ -38,7 +39,6 @@ class Rejected extends Error {
   }
 }
 const relay = (reason: string) => new Rejected('relay', reason);
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isU64 = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
 export function judgeCheckIn(payload: unknown): CheckInVerdict {

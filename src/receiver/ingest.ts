@@ -1,5 +1,6 @@
 import { judgeCheckIn, type ReceivedCheckIn } from './check-in-rules.js';
 import { MalformedEnvelope, parseEnvelope, type EnvelopeItem } from './envelope.js';
+import { isRecord as isObject } from '../is-record.js';
 
 // Sentry's ingest endpoints as a pure request → answer function: the envelope endpoint and the
 // HTTP cron endpoint, with relay's framing, size and auth rules and the consumer's check-in
@@ -57,7 +58,6 @@ class HttpRejection extends Error {
 }
 
 const header = (request: IngestRequest, name: string) => [request.headers[name]].flat()[0];
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const json = (status: number, body: unknown, records: ReceiverRecord[]): IngestAnswer => ({
   status,
   headers: { 'Content-Type': 'application/json' },

@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheKey } from '../config/paths.js';
+import { cacheKey, writeStateFile } from '../config/paths.js';
 
 // Sentry keeps at most 6 check-ins per minute per monitor and environment and silently drops
 // the rest after answering 2xx. Each heartbeat is a fresh process, so the recent check-ins of
@@ -22,13 +22,7 @@ export function recordPing(file: string, nowMs: number): number {
     // No history yet, or unreadable: start afresh.
   }
   times.push(nowMs);
-  try {
-    mkdirSync(join(file, '..'), { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(times));
-    renameSync(temp, file);
-  } catch {
-    // Best effort: the warning is a courtesy, never a reason to fail.
-  }
+  // Best effort: the warning is a courtesy, never a reason to fail.
+  writeStateFile(file, times);
   return times.length;
 }

@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheKey } from '../config/paths.js';
+import { cacheKey, writeStateFile } from '../config/paths.js';
 import type { Dsn } from './dsn.js';
 import { activeRateLimits, type RateLimits } from './rate-limits.js';
 
@@ -25,16 +25,6 @@ export function loadRateLimits(file: string, nowMs: number): RateLimits {
   }
 }
 
-// Best effort: a read-only home must never fail a run. Written atomically (rename) because
-// concurrent runs of different jobs share the file.
 export function saveRateLimits(file: string, limits: RateLimits): boolean {
-  try {
-    mkdirSync(join(file, '..'), { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(limits));
-    renameSync(temp, file);
-    return true;
-  } catch {
-    return false;
-  }
+  return writeStateFile(file, limits);
 }
