@@ -248,3 +248,32 @@ describe('usage errors exit 2 before the job runs', () => {
     expect(result.stderr).toMatch(/^cronmon: .*command/);
   });
 });
+
+describe('cronmon exec --quiet and --verbose', () => {
+  const notice = '"Nightly Backup" is sent as "nightly-backup"';
+
+  it.each([
+    ['-q', {}],
+    ['CRONMON_QUIET=1', { CRONMON_QUIET: '1' }],
+  ] as const)('%s drops notices but keeps what was asked for and every error', async (flag, extra) => {
+    const args = flag === '-q' ? ['-q'] : [];
+    const dry = await runCli(['exec', '--dry-run', ...args, '--slug', 'Nightly Backup', '--', 'true'], { env: cronEnv(extra) });
+    expect(dry.stderr).not.toContain(notice);
+    expect(dry.stderr).toContain('"status":"in_progress"');
+    const noDsn = await runCli(['exec', ...args, '--slug', 'quiet', '--', 'true'], { env: cronEnv(extra) });
+    expect(noDsn.stderr).toMatch(/^cronmon: no DSN set/);
+  });
+
+  it('without -q, --dry-run shows the notice', async () => {
+    const dry = await runCli(['exec', '--dry-run', '--slug', 'Nightly Backup', '--', 'true'], { env: cronEnv() });
+    expect(dry.stderr).toContain(notice);
+  });
+
+  it('CRONMON_DEBUG=1 prints one line per request, key masked', async () => {
+    const result = await runCli(['exec', '--slug', 'debug-env', '--', 'true'], { env: cronEnv({ SENTRY_DSN: sentry.dsn, CRONMON_DEBUG: '1' }) });
+    expect(result.code).toBe(0);
+    expect(result.stderr.split('\n').filter((line) => / → 200 in \d+ ms$/.test(line))).toHaveLength(2);
+    expect(result.stderr).toContain('sentry_key=***');
+    expect(result.stderr).not.toContain(sentry.key);
+  });
+});

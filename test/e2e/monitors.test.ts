@@ -44,6 +44,14 @@ describe('cronmon upsert', () => {
     expect(monitor(slug)).toMatchObject({ isMuted: true, config: { schedule_type: 'interval', schedule: [10, 'minute'] } });
   });
 
+  it('unmutes with --no-muted, printing the change', async () => {
+    const slug = uniqueSlug();
+    await runCli(['upsert', '--slug', slug, '--schedule', '@hourly', '--muted'], { env: apiEnv() });
+    const result = await runCli(['upsert', '--slug', slug, '--schedule', '@hourly', '--no-muted'], { env: apiEnv() });
+    expect(result.stdout.toString()).toBe(`${slug}: updated (muted: true → false)\n`);
+    expect(monitor(slug)?.isMuted).toBe(false);
+  });
+
   it('--dry-run shows the plan and changes nothing', async () => {
     const slug = uniqueSlug();
     const before = sentry.api.monitors().length;
@@ -175,6 +183,35 @@ describe('cronmon monitors list', () => {
     const monitors = JSON.parse(json.stdout.toString()) as { slug: string; project: { slug: string } }[];
     expect(monitors).toHaveLength(sentry.api.monitors().filter((m) => m.project.slug === 'frontend').length);
     expect(new Set(monitors.map((m) => m.project.slug))).toEqual(new Set(['frontend']));
+  });
+
+  it("follows the organization's region URL, as Sentry's own CLI does", async () => {
+    const region = await startSentryServer({ token: sentry.token });
+    const main = await startSentryServer({ token: sentry.token, regionUrl: region.url });
+    try {
+      const env = cronEnv({ SENTRY_URL: main.url, SENTRY_AUTH_TOKEN: sentry.token, SENTRY_ORG: sentry.org, SENTRY_PROJECT: 'backend' });
+      const slug = uniqueSlug();
+      expect((await runCli(['upsert', '--slug', slug, '--schedule', '@daily'], { env })).code).toBe(0);
+      expect(region.api.monitors().map((m) => m.slug)).toEqual([slug]);
+      expect(main.api.monitors()).toEqual([]);
+      const list = await runCli(['monitors', 'list', '--json'], { env });
+      expect((JSON.parse(list.stdout.toString()) as { slug: string }[]).map((m) => m.slug)).toEqual([slug]);
+      expect(main.api.requests.map((r) => r.path)).toEqual(['/api/0/organizations/acme/', '/api/0/organizations/acme/']);
+    } finally {
+      await Promise.all([region.close(), main.close()]);
+    }
+  });
+
+  it('colours environments by health only when colour is wanted', async () => {
+    const slug = uniqueSlug();
+    await runCli(['upsert', '--slug', slug, '--schedule', '@daily'], { env: apiEnv() });
+    const esc = String.fromCharCode(27);
+    const forced = await runCli(['monitors', 'list'], { env: apiEnv({ FORCE_COLOR: '1' }) });
+    expect(forced.stdout.toString()).toContain(`${esc}[`);
+    const noColor = await runCli(['monitors', 'list'], { env: apiEnv({ FORCE_COLOR: '1', NO_COLOR: '1' }) });
+    expect(noColor.stdout.toString()).not.toContain(esc);
+    const piped = await runCli(['monitors', 'list'], { env: apiEnv() });
+    expect(piped.stdout.toString()).not.toContain(esc);
   });
 
   it('turns a bad token into one line and exit 1', async () => {

@@ -46,11 +46,12 @@ export const PROJECTS = [
   { id: '43', slug: 'frontend', name: 'Frontend' },
 ];
 
-export async function startSentryServer(options: { fault?: FaultPicker } = {}): Promise<TestSentry> {
+// `token` and `regionUrl` let two servers play sentry.io and the region an organization lives in.
+export async function startSentryServer(options: { fault?: FaultPicker; token?: string; regionUrl?: string } = {}): Promise<TestSentry> {
   const key = randomBytes(16).toString('hex');
   const ingest = createIngest({ key, projectId: PROJECT_ID });
-  const token = `sntrys_${randomBytes(24).toString('hex')}`;
-  const api = createMonitorsApi({ token, org: ORG, projects: PROJECTS });
+  const token = options.token ?? `sntrys_${randomBytes(24).toString('hex')}`;
+  const api = createMonitorsApi({ token, org: ORG, projects: PROJECTS, ...(options.regionUrl === undefined ? {} : { regionUrl: options.regionUrl }) });
   let pickFault = options.fault;
   const records: ReceiverRecord[] = [];
   const requests: IngestRequest[] = [];
