@@ -1,18 +1,29 @@
 import { runCli } from './cli/program.js';
 
-// A reader that goes away (cronmon … | head) is not an error worth a stack trace.
+// A reader that goes away (cronmon … | head) is not an error worth a stack trace: cronmon ends
+// quietly. Except while `exec` forwards a job's output: its pump listens too, and passes the
+// vanished reader on to the job (SIGPIPE), which is then reported like any other run.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (error.code === 'EPIPE' && stream.listenerCount('error') === 1) process.exit(process.exitCode ?? 0);
   });
 }
 
-// Writes to a pipe are asynchronous: wait until what was written has been handed over.
-const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
+// What is still queued for a reader that has stalled is not worth waiting for: cronmon exits
+// when the job does, plus at most this long.
+const FLUSH_MAX_MS = 1000;
 
-// Exit explicitly: a DNS lookup still running in the thread pool, or a pipe held open by
-// something the job left behind, must not keep cronmon alive after its work is done.
+// Writes to a pipe are asynchronous: wait until what was written has been handed over.
+const flushed = (stream: NodeJS.WriteStream) =>
+  new Promise<void>((resolve) => {
+    if (stream.writableLength === 0 || stream.destroyed) resolve();
+    else stream.write('', () => resolve());
+  });
+
+// Exit explicitly: a pipe held open by something the job left behind must not keep cronmon
+// alive after its work is done.
 void runCli(process.argv).then(async (code) => {
-  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  const giveUp = new Promise<void>((resolve) => setTimeout(resolve, FLUSH_MAX_MS).unref());
+  await Promise.race([Promise.all([flushed(process.stdout), flushed(process.stderr)]), giveUp]);
   process.exit(code);
 });

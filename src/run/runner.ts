@@ -1,6 +1,10 @@
-import { spawn } from 'node:child_process';
+import { spawn, type StdioOptions } from 'node:child_process';
+import { closeSync } from 'node:fs';
+import { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { outcomeOfExit, outcomeOfSpawnError, TIMEOUT_EXIT_CODE, type JobOutcome } from './exit-status.js';
-import { pumpOutput } from './output-pump.js';
+import { openJobPipes } from './job-pipes.js';
+import { pumpOutput, type OutputPump } from './output-pump.js';
 import { forwardSignals, groupAlive, signalJob } from './signals.js';
 import { TailBuffer } from './tail-buffer.js';
 
@@ -25,30 +29,34 @@ export interface JobOptions {
   ownGroup: boolean;
 }
 
-// After the job exits, output still buffered in the pipes is drained; a background process the
-// job left behind may keep them open, so stop waiting once they have been quiet this long.
-const DRAIN_IDLE_MS = 250;
+// After the job exits, what is still in its pipes is read and forwarded. A background process it
+// left behind may hold them open and keep writing: reading stops once they have been quiet for
+// DRAIN_IDLE_MS, and at the latest DRAIN_MAX_MS after the exit. That process then gets SIGPIPE
+// on its next write, as it would writing into `job | head`.
+const DRAIN_IDLE_MS = 100;
+const DRAIN_MAX_MS = 500;
 
 export function runJob(command: readonly string[], options: JobOptions): { spawned: Promise<void>; result: Promise<JobResult> } {
   const [file = '', ...args] = command;
   const keepTail = options.tailBytes > 0;
   const startedAt = new Date();
   const started = performance.now();
-  const child = spawn(file, args, {
-    stdio: ['inherit', keepTail ? 'pipe' : 'inherit', keepTail ? 'pipe' : 'inherit'],
-    env: options.env,
-    detached: options.ownGroup,
-  });
+  const pipes = keepTail ? openJobPipes(2) : undefined;
+  const stdio: StdioOptions = !keepTail ? 'inherit' : ['inherit', pipes?.[0]?.writeFd ?? 'pipe', pipes?.[1]?.writeFd ?? 'pipe'];
+  let child: ReturnType<typeof spawn>;
+  try {
+    child = spawn(file, args, { stdio, env: options.env, detached: options.ownGroup });
+  } finally {
+    // The job has its ends now (or never will): cronmon must not hold them, or no end-of-file.
+    for (const pipe of pipes ?? []) closeSync(pipe.writeFd);
+  }
   const stopForwarding = forwardSignals(child, options.ownGroup);
   const timeout = options.timeoutMs === undefined ? undefined : enforceTimeout(child, options.timeoutMs, options.killGraceMs, options.ownGroup);
   const tail = new TailBuffer(options.tailBytes);
-  let lastOutput = performance.now();
-  const pumps = keepTail && child.stdout && child.stderr
-    ? Promise.all([child.stdout, child.stderr].map((stream, index) => {
-        stream.on('data', () => (lastOutput = performance.now()));
-        return pumpOutput(stream, index + 1, tail);
-      }))
-    : Promise.resolve();
+  const sources: Readable[] = pipes
+    ? pipes.map((pipe) => new Socket({ fd: pipe.readFd, readable: true, writable: false }))
+    : [child.stdout, child.stderr].filter((stream): stream is Readable => stream !== null);
+  const pumps = sources.map((source, index) => pumpOutput(source, index === 0 ? process.stdout : process.stderr, tail));
 
   const finish = (outcome: JobOutcome, endedMs: number): JobResult => {
     stopForwarding();
@@ -70,7 +78,7 @@ export function runJob(command: readonly string[], options: JobOptions): { spawn
     child.once('exit', (code, signal) => {
       const endedMs = performance.now();
       const ended = timeout?.fired ? timeout.finished().then(() => timeout.outcome()) : Promise.resolve(outcomeOfExit(code, signal));
-      void Promise.all([ended, drained(pumps, () => lastOutput)]).then(([outcome]) => resolve(finish(outcome, endedMs)));
+      void Promise.all([ended, drainAfterExit(pumps)]).then(([outcome]) => resolve(finish(outcome, endedMs)));
     });
   });
   const spawned = new Promise<void>((resolve) => {
@@ -119,18 +127,24 @@ function enforceTimeout(child: ReturnType<typeof spawn>, timeoutMs: number, grac
   };
 }
 
-function drained(pumps: Promise<unknown>, lastOutput: () => number): Promise<void> {
+// Resolves once every pipe is closed, or reading has stopped (see DRAIN_IDLE_MS).
+function drainAfterExit(pumps: readonly OutputPump[]): Promise<void> {
+  const exitedAt = performance.now();
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined;
-    const check = () => {
-      const idle = performance.now() - lastOutput();
-      if (idle >= DRAIN_IDLE_MS) resolve();
-      else timer = setTimeout(check, DRAIN_IDLE_MS - idle);
-    };
-    timer = setTimeout(check, DRAIN_IDLE_MS);
-    void pumps.then(() => {
+    const stop = () => {
       clearTimeout(timer);
+      for (const pump of pumps) pump.stop();
       resolve();
-    });
+    };
+    const check = () => {
+      const now = performance.now();
+      const idleUntil = Math.max(...pumps.map((pump) => pump.lastReadAt), exitedAt) + DRAIN_IDLE_MS;
+      const wakeAt = Math.min(idleUntil, exitedAt + DRAIN_MAX_MS);
+      if (now >= wakeAt) stop();
+      else timer = setTimeout(check, wakeAt - now);
+    };
+    check();
+    void Promise.all(pumps.map((pump) => pump.done)).then(stop);
   });
 }

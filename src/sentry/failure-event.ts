@@ -49,9 +49,30 @@ export function buildFailureEvent(input: FailureEventInput): FailureEvent {
       monitor: { slug: input.slug },
       trace: { trace_id: input.traceId, span_id: input.spanId, type: 'trace' },
     },
-    extra: { command: [...input.command], duration_seconds: Math.round(input.durationMs) / 1000 },
+    extra: { command: boundedCommand(input.command), duration_seconds: Math.round(input.durationMs) / 1000 },
     // One issue per monitor: every failure of a job groups together.
     fingerprint: [CLIENT_NAME, input.slug],
     sdk: { name: CLIENT_NAME, version: VERSION },
   };
+}
+
+// Sentry refuses a whole envelope whose event is over 1 MiB, and a job may have megabytes of
+// arguments: the event keeps the first MAX_COMMAND_CHARS of them, so that the output tail
+// beside it always arrives.
+export const MAX_COMMAND_CHARS = 8192;
+
+export function boundedCommand(command: readonly string[]): string[] {
+  const kept: string[] = [];
+  let room = MAX_COMMAND_CHARS;
+  for (const [index, arg] of command.entries()) {
+    if (arg.length > room) {
+      if (room > 0) kept.push(`${arg.slice(0, room)}…`);
+      const left = command.length - index - (room > 0 ? 1 : 0);
+      if (left > 0) kept.push(`… ${left} more argument${left === 1 ? '' : 's'}`);
+      return kept;
+    }
+    kept.push(arg);
+    room -= arg.length;
+  }
+  return kept;
 }

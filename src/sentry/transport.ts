@@ -1,5 +1,6 @@
 import { formatDuration } from '../config/duration.js';
 import { USER_AGENT } from '../version.js';
+import { lookupHost } from './lookup.js';
 import { MalformedResponse, ResponseReader, formatRequest, type HttpResponse } from './http1.js';
 
 export type { HttpResponse } from './http1.js';
@@ -26,8 +27,8 @@ export function httpRequest(method: string, url: string, options: PostOptions): 
   const port = Number(target.port) || (secure ? 443 : 80);
   return new Promise<HttpResponse>((resolve, reject) => {
     const socket = secure
-      ? process.getBuiltinModule('node:tls').connect({ host, port, ...(process.getBuiltinModule('node:net').isIP(host) ? {} : { servername: host }) })
-      : process.getBuiltinModule('node:net').connect({ host, port });
+      ? process.getBuiltinModule('node:tls').connect({ host, port, lookup: lookupHost, ...(process.getBuiltinModule('node:net').isIP(host) ? {} : { servername: host }) })
+      : process.getBuiltinModule('node:net').connect({ host, port, lookup: lookupHost });
     const done = (settle: () => void) => {
       clearTimeout(timer);
       socket.destroy();

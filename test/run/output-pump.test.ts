@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Writable, type Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openJobPipes } from '../../src/run/job-pipes.js';
 import { pumpOutput } from '../../src/run/output-pump.js';
 import { TailBuffer } from '../../src/run/tail-buffer.js';
 
@@ -33,12 +35,9 @@ afterEach(() => {
 
 async function pumpToFile(source: Readable, tail: TailBuffer, name: string): Promise<Buffer> {
   const path = join(dir, name);
-  const fd = openSync(path, 'w');
-  try {
-    await pumpOutput(source, fd, tail);
-  } finally {
-    closeSync(fd);
-  }
+  const target = createWriteStream(path);
+  await pumpOutput(source, target, tail).done;
+  await new Promise((resolve) => target.end(resolve));
   return readFileSync(path);
 }
 
@@ -71,28 +70,62 @@ describe('pumpOutput', () => {
     expect(pattern(200_000).subarray(-900).equals(tail.snapshot().subarray(-900))).toBe(true);
   });
 
-  it('waits out a full non-blocking target instead of dropping output', async () => {
-    // A Node-made pipe is non-blocking; its reader starts late, so writes meet EAGAIN first.
+  it('waits for a slow reader instead of dropping output', async () => {
     const path = join(dir, 'slow');
     const reader = spawn('sh', ['-c', `sleep 0.3; cat > "${path}"`], { stdio: ['pipe', 'ignore', 'inherit'] });
-    const targetFd = (reader.stdin as unknown as { _handle: { fd: number } })._handle.fd;
     const length = 2 * 1024 * 1024;
     const child = spawn(process.execPath, ['-e', writer(length)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await pumpOutput(child.stdout!, targetFd, new TailBuffer(10));
+    await pumpOutput(child.stdout!, reader.stdin!, new TailBuffer(10)).done;
     reader.stdin!.end();
     await exited(reader);
     expect(readFileSync(path).equals(pattern(length))).toBe(true);
   });
 
+  it('keeps the event loop free and memory flat while the reader has stalled', async () => {
+    // A reader that never reads: the job fills the pipes and then blocks, as in a shell pipeline.
+    const stalled = spawn('sleep', ['30'], { stdio: ['pipe', 'ignore', 'inherit'] });
+    stalled.stdin!.on('error', () => {});
+    // A real pipe, as exec gives a job: on a socket pair `yes` would die of ECONNRESET instead.
+    const [pipe] = openJobPipes(1) ?? [];
+    const job = spawn('yes', [], { stdio: ['ignore', pipe!.writeFd, 'inherit'] });
+    closeSync(pipe!.writeFd);
+    try {
+      const tail = new TailBuffer(100);
+      const pump = pumpOutput(new Socket({ fd: pipe!.readFd, readable: true, writable: false }), stalled.stdin!, tail);
+      // Timers still fire while the target is full (a synchronous pump would block them).
+      let ticks = 0;
+      await new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          if (++ticks === 5) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 20);
+      });
+      const read = tail.totalBytes;
+      expect(read).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Nothing more is read once the target is full: no buffering without bound.
+      expect(tail.totalBytes).toBe(read);
+      expect(stalled.stdin!.writableLength).toBeLessThanOrEqual(read);
+      pump.stop();
+      await pump.done;
+      expect(await exited(job)).toEqual({ code: null, signal: 'SIGPIPE' });
+    } finally {
+      job.kill();
+      stalled.kill();
+      await exited(stalled);
+    }
+  });
+
   it('ends the job with SIGPIPE, as without cronmon, when nobody reads the target', async () => {
-    // A reader that closes its end of the pipe but stays alive, so the write end stays ours.
+    // A reader that closes its end of the pipe but stays alive.
     const gone = spawn('sh', ['-c', 'exec 0<&-; echo closed; exec sleep 30'], { stdio: ['pipe', 'pipe', 'inherit'] });
     await new Promise((resolve) => gone.stdout!.once('data', resolve));
-    const targetFd = (gone.stdin as unknown as { _handle: { fd: number } })._handle.fd;
     const job = spawn('sh', ['-c', 'while :; do echo y; done'], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const tail = new TailBuffer(100);
-      await pumpOutput(job.stdout!, targetFd, tail);
+      await pumpOutput(job.stdout!, gone.stdin!, tail).done;
       expect(await exited(job)).toEqual({ code: null, signal: 'SIGPIPE' });
       expect(tail.snapshot().toString()).toMatch(/^(y\n)*y?$/);
     } finally {
@@ -103,24 +136,25 @@ describe('pumpOutput', () => {
   });
 
   it('keeps draining into the tail when the target fails for another reason', async () => {
-    writeFileSync(join(dir, 'ro'), '');
-    const fd = openSync(join(dir, 'ro'), 'r');
+    const full = new Writable({
+      write: (_chunk, _encoding, callback) => callback(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' })),
+    });
     const source = new PassThrough();
     const tail = new TailBuffer(100);
-    const pumped = pumpOutput(source, fd, tail);
+    const pumped = pumpOutput(source, full, tail).done;
     source.write('first ');
+    await new Promise((resolve) => setImmediate(resolve));
     source.end('second');
     await pumped;
-    closeSync(fd);
     expect(tail.snapshot().toString()).toBe('first second');
   });
 
   it('resolves, not rejects, when the source fails', async () => {
     const source = new PassThrough();
-    const fd = openSync('/dev/null', 'w');
-    const pumped = pumpOutput(source, fd, new TailBuffer(10));
+    const target = createWriteStream('/dev/null');
+    const pumped = pumpOutput(source, target, new TailBuffer(10)).done;
     source.destroy(new Error('read failed'));
     await expect(pumped).resolves.toBeUndefined();
-    closeSync(fd);
+    target.end();
   });
 });
