@@ -1,4 +1,5 @@
 import { createLog, type Log } from '../log.js';
+import { cronZone } from '../monitor/cron-zone.js';
 import { normaliseEnvironment } from '../monitor/environment.js';
 import { buildMonitorConfig, type MonitorConfig, type MonitorConfigInput } from '../monitor/monitor-config.js';
 import { requireSlug } from '../monitor/slug.js';
@@ -95,11 +96,17 @@ export async function resolveReporting(
   );
   const dsn = pick([flags.dsn, '--dsn'], [env.SENTRY_DSN, 'SENTRY_DSN'], [config?.dsn, fromFile('dsn')]);
   const monitorEntry = config?.monitors[slug];
+  const monitorInput = { ...mergeMonitorInput(flags, monitorEntry) };
+  if (monitorInput.schedule !== undefined && monitorInput.interval === undefined && !monitorInput.timezone) {
+    const { zone, source } = cronZone(env);
+    monitorInput.timezone = zone;
+    log.notice(`schedule ${JSON.stringify(monitorInput.schedule)} is sent in time zone ${zone} (${source}), as cron runs it`);
+  }
   return {
     slug,
     environment: normaliseEnvironment(environment?.value, environment?.source ?? '--environment'),
     dsn: dsn && { raw: dsn.value, source: dsn.source, parsed: parseDsn(dsn.value) },
-    monitorConfig: buildMonitorConfig(mergeMonitorInput(flags, monitorEntry)),
+    monitorConfig: buildMonitorConfig(monitorInput),
     monitorEntry,
     config,
     log,

@@ -226,9 +226,12 @@ function classify(
     const source = job.cronTz !== undefined ? 'CRON_TZ' : 'the time zone';
     return skip(`${source} ${JSON.stringify(timezone)} is not a tz database name Sentry accepts`);
   }
-  if (job.cronTz === undefined && job.env.TZ !== undefined && job.env.TZ !== '') {
+  const tzOnlyInEnvironment = job.cronTz === undefined && job.env.TZ !== undefined && job.env.TZ !== '';
+  if (tzOnlyInEnvironment) {
     addReason(result, `TZ=${job.env.TZ} only sets the job's environment; cron schedules it in ${timezone ?? 'the system time zone'} (use CRON_TZ on cronie)`);
   }
+  // cronmon exec would take the job's TZ for the schedule's zone: name cron's zone instead.
+  const lineZone = timezone ?? (tzOnlyInEnvironment ? 'UTC' : undefined);
 
   if (directive?.kind === 'slug') {
     const slug = normaliseSlug(directive.value);
@@ -238,7 +241,7 @@ function classify(
 
   result.state = 'wrapped';
   const quotedSchedule = scheduleArg.startsWith('@') ? scheduleArg : `'${scheduleArg}'`;
-  const timezoneArg = timezone !== undefined ? ` --timezone ${timezone}` : '';
+  const timezoneArg = lineZone !== undefined ? ` --timezone ${lineZone}` : '';
   pending.build = (slug) => {
     const head = `${shellQuote(cronmonPath)} exec --slug ${slug} --schedule ${quotedSchedule}${timezoneArg} -- `;
     if (!needsShell(shellText, lex)) return job.prefix + head + job.command;

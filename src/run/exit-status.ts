@@ -16,11 +16,30 @@ export function outcomeOfExit(code: number | null, signal: NodeJS.Signals | null
   return { kind: 'exited', exitCode: code ?? 1 };
 }
 
-// Why the command could not be started, with the shell's exit codes: 127 not found, 126 not
-// executable.
+// Why the command could not be started, with the exit codes a shell uses: 127 when there is no
+// such command, 126 when it exists but cannot be run.
+const CANNOT_EXECUTE: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ELOOP: 'too many levels of symbolic links',
+  ENOTDIR: 'a part of the path is not a directory',
+  ENAMETOOLONG: 'file name too long',
+  E2BIG: 'argument list too long',
+  ENOEXEC: 'exec format error',
+  ETXTBSY: 'text file busy',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  EAGAIN: 'too many processes',
+  ENOMEM: 'out of memory',
+  EISDIR: 'is a directory',
+};
+
 export function outcomeOfSpawnError(error: NodeJS.ErrnoException, command: string): JobOutcome {
-  if (error.code === 'ENOENT') return { kind: 'not-started', exitCode: 127, reason: `command not found: ${command}` };
-  const why = error.code === 'EACCES' ? 'permission denied' : (error.code ?? error.message);
+  if (error.code === 'ENOENT') {
+    const reason = command.includes('/') ? `no such file: ${command}` : `command not found: ${command}`;
+    return { kind: 'not-started', exitCode: 127, reason };
+  }
+  const why = CANNOT_EXECUTE[error.code ?? ''] ?? error.code ?? 'unknown error';
   return { kind: 'not-started', exitCode: 126, reason: `cannot execute ${command}: ${why}` };
 }
 

@@ -59,14 +59,41 @@ export async function runMonitoredJob(options: MonitoredJobOptions): Promise<num
       buildCheckIn({ checkInId, slug: options.slug, status, environment: options.environment, durationMs, monitorConfig, traceId }),
       new Date(),
     );
+  // A fault of cronmon's own while the job runs must not take the job's exit code with it.
+  const internalErrors: unknown[] = [];
+  const onInternalError = (error: unknown) => {
+    internalErrors.push(error);
+    return undefined;
+  };
   // Sent while the job starts, never before it: the job must not wait on the network.
-  const opened = job.spawned.then(() => reporter?.send('open check-in', ['monitor'], checkIn('in_progress', undefined, options.monitorConfig)));
+  const opened = job.spawned
+    .then(() => reporter?.send('open check-in', ['monitor'], checkIn('in_progress', undefined, options.monitorConfig)))
+    .catch(onInternalError);
 
+  process.on('uncaughtException', onInternalError);
   const result = await job.result;
   // After the job, a further INT/TERM means "stop now": give up on reporting, keep the code.
   const stopOnSignal = () => process.exit(result.outcome.exitCode);
   process.once('SIGINT', stopOnSignal).once('SIGTERM', stopOnSignal);
+  await report(options, reporter, problems, result, opened, checkIn, traceId).catch(onInternalError);
+  process.off('uncaughtException', onInternalError);
+  if (internalErrors.length > 0) {
+    const [first] = internalErrors;
+    log.error(`internal error, the run may not be reported (the job was not affected): ${first instanceof Error ? first.message : String(first)}`);
+  }
+  return result.outcome.exitCode;
+}
 
+async function report(
+  options: MonitoredJobOptions,
+  reporter: Reporter | undefined,
+  problems: string[],
+  result: JobResult,
+  opened: Promise<Delivery | undefined>,
+  checkIn: (status: CheckInStatus, durationMs?: number) => Buffer,
+  traceId: string,
+): Promise<void> {
+  const { log } = options;
   if (result.outcome.kind === 'not-started') log.error(result.outcome.reason);
   if (result.outcome.kind === 'timed-out') log.error(`${options.slug} ${describeOutcome(result.outcome)}; exit ${result.outcome.exitCode}`);
   const deliveries: (Delivery | undefined)[] = [await opened];
@@ -82,7 +109,6 @@ export async function runMonitoredJob(options: MonitoredJobOptions): Promise<num
   const summary = summariseDeliveries(deliveries.filter((d): d is Delivery => d !== undefined));
   if (summary) problems.push(summary);
   if (problems.length > 0) log.error(problems.join('; '));
-  return result.outcome.exitCode;
 }
 
 function makeReporter(options: MonitoredJobOptions, problems: string[]): Reporter | undefined {

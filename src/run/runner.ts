@@ -46,6 +46,12 @@ export function runJob(command: readonly string[], options: JobOptions): { spawn
   let child: ReturnType<typeof spawn>;
   try {
     child = spawn(file, args, { stdio, env: options.env, detached: options.ownGroup });
+  } catch (error) {
+    // Node throws at once for some exec failures (ELOOP, ENOTDIR, E2BIG…) and reports others
+    // as an 'error' event: both end the same way.
+    for (const pipe of pipes ?? []) closeSync(pipe.readFd);
+    const result: JobResult = { outcome: outcomeOfSpawnError(error as NodeJS.ErrnoException, file), startedAt, endedAt: new Date(), durationMs: performance.now() - started, tail: Buffer.alloc(0) };
+    return { spawned: Promise.resolve(), result: Promise.resolve(result) };
   } finally {
     // The job has its ends now (or never will): cronmon must not hold them, or no end-of-file.
     for (const pipe of pipes ?? []) closeSync(pipe.writeFd);

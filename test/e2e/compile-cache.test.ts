@@ -32,14 +32,14 @@ describe('the compile cache', () => {
   });
 
   it('still loads ES module config files', async () => {
-    const env = cronEnv();
+    const env = cronEnv({ TZ: 'Europe/Vienna' });
     const dir = join(env.HOME ?? '', 'project');
     mkdirSync(dir);
     writeFileSync(join(dir, 'cronmon.config.mjs'), "export default { monitors: { esm: { schedule: '@daily' } } };\n");
     for (let run = 0; run < 2; run++) {
       const result = await runCli(['exec', '--dry-run', '--dsn', 'http://k1234@127.0.0.1:9/1', '--slug', 'esm', '--', 'true'], { env, cwd: dir });
       expect(result.code).toBe(0);
-      expect(result.stderr).toContain('"monitor_config":{"schedule":{"type":"crontab","value":"0 0 * * *"}}');
+      expect(result.stderr).toContain('"monitor_config":{"schedule":{"type":"crontab","value":"0 0 * * *"},"timezone":"Europe/Vienna"}');
     }
   });
 

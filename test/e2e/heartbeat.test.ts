@@ -26,7 +26,7 @@ describe('cronmon heartbeat', () => {
 
   it('brackets a section of a script: in_progress prints the id, and the close reuses it', async () => {
     const slug = uniqueSlug();
-    const env = cronEnv({ SENTRY_DSN: sentry.dsn });
+    const env = cronEnv({ SENTRY_DSN: sentry.dsn, CRON_TZ: 'America/New_York', TZ: 'Europe/Vienna' });
     const open = await runCli(['heartbeat', '--slug', slug, '--status', 'in_progress', '--schedule', '@hourly'], { env });
     expect(open.code).toBe(0);
     const id = open.stdout.toString().trim();
@@ -34,7 +34,7 @@ describe('cronmon heartbeat', () => {
     const close = await runCli(['heartbeat', '--slug', slug, '--status', 'error', '--duration', '12.5', '--check-in-id', id], { env });
     expect(close.code).toBe(0);
     expect(forSlug(slug).map((c) => [c.status, c.checkInId, c.duration])).toEqual([['in_progress', id, undefined], ['error', id, 12.5]]);
-    expect(forSlug(slug)[0]?.monitorConfig).toEqual({ schedule: { type: 'crontab', value: '0 * * * *' } });
+    expect(forSlug(slug)[0]?.monitorConfig).toEqual({ schedule: { type: 'crontab', value: '0 * * * *' }, timezone: 'America/New_York' });
     expect(sentry.rejected()).toEqual([]);
   });
 
