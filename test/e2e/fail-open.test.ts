@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cronEnv, runCli } from '../support/cli.js';
 import { startSentryServer, type Fault, type TestSentry } from '../support/sentry-server.js';
@@ -35,6 +37,19 @@ describe('fail open', () => {
     const { line } = await expectFailOpen(cronEnv({ SENTRY_DSN: `https://${sentry.key}@sentry.example.com/not-a-number` }));
     expect(line).toContain('https://***@sentry.example.com/not-a-number');
     expect(line).toContain('project id');
+  });
+
+  it.each([['::'], [':a:b']])('with a DSN whose user part is key%s, printing the key nowhere, with -q too', async (colons) => {
+    for (const extra of [[], ['-q']]) {
+      const { line } = await expectFailOpen(cronEnv({ SENTRY_DSN: `http://${sentry.key}${colons}@127.0.0.1:${sentry.port}/42` }), extra);
+      expect(line).toContain('invalid DSN http://***@127.0.0.1');
+    }
+  });
+
+  it("ships none of @sentry/core's console logging (it prints DSNs with their key)", () => {
+    const bundle = readFileSync(fileURLToPath(new URL('../../dist/cronmon.cjs', import.meta.url)), 'utf8');
+    expect(bundle).not.toContain('Invalid Sentry Dsn');
+    expect(bundle).not.toContain('Sentry Logger');
   });
 
   const faults: [string, Fault, RegExp][] = [
