@@ -72,7 +72,7 @@ async function upsertViaCheckIns(flags: ApplyFlags, env: NodeJS.ProcessEnv, desi
       dryRun: flags.dryRun === true,
       log: settings.log,
     });
-    if (delivery.outcome === 'failed' || (delivery.outcome === 'skipped' && !flags.dryRun)) {
+    if (delivery.outcome === 'failed' || delivery.outcome === 'rate-limited') {
       failures++;
       settings.log.error(`${monitor.slug}: the check-in was not delivered: ${delivery.reason ?? 'unknown reason'}`);
     } else if (flags.json) {
