@@ -14,9 +14,10 @@ export function makeListenCommand(): Command {
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--json', 'print one JSON object per line')
     .action(async (flags: { port: number; host: string; json?: boolean }) => {
-      const [{ startReceiver }, { formatRecord, recordJson }, { default: chalk }] = await Promise.all([
+      const [{ startReceiver }, { formatRecord, recordJson }, { printableJson }, { default: chalk }] = await Promise.all([
         import('../receiver/receiver.js'),
         import('../receiver/format.js'),
+        import('../safe-text.js'),
         import('chalk'),
       ]);
       const paint = { good: chalk.green, bad: chalk.red, busy: chalk.yellow, dim: chalk.dim };
@@ -24,7 +25,7 @@ export function makeListenCommand(): Command {
       const receiver = await startReceiver({
         port: flags.port,
         host: flags.host,
-        onRecord: (record) => print(flags.json ? JSON.stringify(recordJson(record)) : formatRecord(record, paint)),
+        onRecord: (record) => print(flags.json ? printableJson(recordJson(record)) : formatRecord(record, paint)),
       });
       if (flags.json) {
         print(JSON.stringify({ type: 'listening', url: receiver.url, dsn: receiver.dsn }));

@@ -16,6 +16,7 @@ beforeAll(async () => {
 afterAll(() => sentry.close());
 afterEach(() => sentry.api.setFault(undefined));
 
+const ESC = '\x1b';
 const apiEnv = (extra: Record<string, string | undefined> = {}) =>
   cronEnv({ SENTRY_URL: sentry.url, SENTRY_AUTH_TOKEN: sentry.token, SENTRY_ORG: sentry.org, SENTRY_PROJECT: 'backend', ...extra });
 
@@ -133,5 +134,37 @@ describe('pagination that never ends', () => {
     const result = await run(['monitors', 'list', '--json'], apiEnv({ SENTRY_PROJECT: undefined }));
     expect(result.code).toBe(0);
     expect((JSON.parse(result.stdout.toString()) as { slug: string }[]).map((m) => m.slug)).toEqual(['page-first', 'page-100:1:0']);
+  });
+});
+
+describe('text from the server meant for the terminal', () => {
+  const forged = `bad\ncronmon: all good\r${ESC}]0;owned${ESC}\\${ESC}[2J\u009b31m\u202eevil`;
+  // Anything a terminal acts on, except the newline that ends each line.
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  const raw = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/;
+
+  it('an error detail is one escaped line, for monitors list and for upsert', async () => {
+    // Past the organization's details: the error comes from the monitor's own request.
+    sentry.api.setFault((request) => (isOrg(request) ? undefined : { status: 400, body: JSON.stringify({ detail: forged }) }));
+    for (const args of [['monitors', 'list'], ['upsert', '--slug', 'forged', '--schedule', '@daily']]) {
+      const line = expectOneLine(await run(args, apiEnv()), 1);
+      expect(line).not.toMatch(raw);
+      expect(line).toContain('bad\\ncronmon: all good\\r\\x1b]0;owned\\x1b\\\\x1b[2J\\x9b31m\\u202eevil');
+    }
+  });
+
+  it('monitor names, slugs and environments are escaped in the table and in --json', async () => {
+    const hostile = monitor({ slug: `x${ESC}[31m`, name: forged, config: { schedule_type: 'crontab', schedule: '0 3 * * *', timezone: `UTC\n` }, environments: [{ name: `prod\u0085`, status: `ok${ESC}[0m`, lastCheckIn: null }] });
+    sentry.api.setFault((request) => (isList(request) ? json([hostile, monitor()]) : undefined));
+    const table = await run(['monitors', 'list'], apiEnv({ SENTRY_PROJECT: undefined }));
+    expect(table.code).toBe(0);
+    const rows = table.stdout.toString().split('\n').filter((row) => row !== '');
+    expect(rows).toHaveLength(3);
+    expect(table.stdout.toString()).not.toMatch(raw);
+    expect(rows[1]).toContain('bad\\ncronmon: all good');
+
+    const listed = await run(['monitors', 'list', '--json'], apiEnv({ SENTRY_PROJECT: undefined }));
+    expect(listed.stdout.toString()).not.toMatch(raw);
+    expect((JSON.parse(listed.stdout.toString()) as { name: string }[])[0]?.name).toBe(forged);
   });
 });

@@ -42,6 +42,17 @@ describe('errors before the job', () => {
   });
 });
 
+describe('values from a config file, quoted in an error', () => {
+  it('stay on the one line, escaped', async () => {
+    const dir = project({ 'cronmon.config.json': JSON.stringify({ monitors: { 'nightly\u001b]0;owned\u0007\ncronmon: fine': { schedule: '@daily', timezone: 'Mars/Olympus\r\u009b2J' } } }) });
+    const result = await runCli(['upsert', '--dry-run'], { env: cronEnv({ SENTRY_AUTH_TOKEN: 't', SENTRY_ORG: 'o', SENTRY_PROJECT: 'p' }), cwd: dir });
+    const line = expectOneLine(result, 2);
+    expect(line).toContain('Mars/Olympus\\r\\x9b2J');
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    expect(line).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+  });
+});
+
 describe('an error cronmon did not expect', () => {
   // A config file is code and runs inside cronmon: this one breaks JSON.stringify for everything after it.
   const saboteur = 'JSON.stringify = () => { throw new TypeError("kaboom\\u001b]0;owned\\u0007"); }; export default {};';

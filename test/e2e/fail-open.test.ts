@@ -58,6 +58,11 @@ describe('fail open', () => {
     ['a wrong key (401)', { kind: 'status', status: 401, body: '{"detail":"invalid key"}' }, /refused the DSN key \(401/],
     ['a wrong key (403)', { kind: 'status', status: 403, body: '{"detail":"event submission rejected"}' }, /refused the DSN key \(403/],
     ['a 400', { kind: 'status', status: 400, body: '{"detail":"bad envelope"}' }, /400: bad envelope/],
+    [
+      'a 400 whose detail forges lines and retitles the terminal',
+      { kind: 'status', status: 400, body: JSON.stringify({ detail: 'bad\ncronmon: all good\r\u001b]0;owned\u0007\u009b2J' }) },
+      /400: bad\\ncronmon: all good\\r\\x1b\]0;owned\\x07\\x9b2J$/,
+    ],
     ['a 500', { kind: 'status', status: 500 }, /answered 500/],
     ['a 503', { kind: 'status', status: 503 }, /answered 503/],
     ['a 429 with Retry-After', { kind: 'status', status: 429, headers: { 'Retry-After': '60' } }, /rate limited by Sentry \(429\) for 60s/],

@@ -89,6 +89,53 @@ describe('cronmon listen', () => {
   });
 });
 
+describe('cronmon listen and what senders choose to send', () => {
+  const ESC = '\x1b';
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  const RAW = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/;
+  const EVENT_ID = 'a460c25ff2554577b920fcfacae4e5eb';
+  const forgedLine = '\n12:00:00  check-in  forged-job  production  ok  id 00000000000000000000000000000000';
+
+  async function sendHostile(base: string) {
+    const envelope = (header: object, items: [object, string][]) =>
+      [JSON.stringify(header), ...items.flatMap(([itemHeader, payload]) => [JSON.stringify({ ...itemHeader, length: Buffer.byteLength(payload) }), payload])].join('\n') + '\n';
+    const post = (path: string, body: string, type = 'application/x-sentry-envelope') =>
+      fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+    const event = JSON.stringify({ event_id: EVENT_ID, level: `error${ESC}[0m`, environment: `prod${ESC}]0;owned\x07`, message: 'boom\u009b2J\u202e', contexts: { monitor: { slug: `evil${forgedLine}` } } });
+    await post('/api/1/envelope/?sentry_key=public', envelope({ event_id: EVENT_ID }, [[{ type: 'event' }, event], [{ type: 'attachment', filename: `tail.log${forgedLine}` }, 'x']]));
+    await post('/api/1/cron/hostile-env/public/?status=ok&environment=' + encodeURIComponent(`prod${ESC}[2J`), '');
+    const checkIn = JSON.stringify({ monitor_slug: 'hostile-keys', status: 'ok', [`release${ESC}]0;owned\x07`]: 1, monitor_config: { schedule: { type: 'crontab', value: `0 3 * * *${ESC}[31m` } } });
+    await post('/api/1/envelope/?sentry_key=public', envelope({}, [[{ type: 'check_in' }, checkIn]]));
+    await post(`/api/1/envelope/?sentry_key=public&sentry_version=${encodeURIComponent(`7${ESC}[31m`)}`, envelope({}, [[{ type: 'check_in' }, checkIn]]));
+  }
+
+  it('escapes every value a sender chose, so no line can be forged', async () => {
+    const run = await startListener();
+    await waitUntil(() => run.stdoutSoFar().includes('SENTRY_DSN='));
+    const base = /cronmon listening on (\S+)/.exec(run.stdoutSoFar())?.[1] ?? '';
+    await sendHostile(base);
+    await waitUntil(() => run.stdoutSoFar().split('\n').length >= 7);
+    run.child.kill('SIGTERM');
+    const lines = (await run.result).stdout.toString().split('\n').filter((line) => line !== '');
+    expect(lines).toHaveLength(6);
+    expect(lines.join('\n')).not.toMatch(RAW);
+    expect(lines.filter((line) => /^\d\d:\d\d:\d\d {2}check-in {2}forged-job/.test(line))).toEqual([]);
+    expect(lines.join('\n')).toContain('attachment tail.log\\n12:00:00  check-in  forged-job');
+  });
+
+  it('--json lines are the same values, and safe on a terminal', async () => {
+    const run = await startListener(['--json']);
+    const base = (JSON.parse(run.stdoutSoFar().split('\n')[0] ?? '') as { url: string }).url;
+    await sendHostile(base);
+    await waitUntil(() => run.stdoutSoFar().split('\n').length >= 6);
+    run.child.kill('SIGTERM');
+    const output = (await run.result).stdout.toString();
+    expect(output).not.toMatch(RAW);
+    const event = output.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>).find((record) => record.type === 'event');
+    expect(event).toMatchObject({ message: 'boom\u009b2J\u202e', attachments: [{ filename: `tail.log${forgedLine}` }] });
+  });
+});
+
 async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
