@@ -1,3 +1,5 @@
+import { connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cronEnv, runCli, startCli, type CliRun } from '../support/cli.js';
 
@@ -86,6 +88,51 @@ describe('cronmon listen', () => {
     const taken = await runCli(['listen', '--port', port]);
     expect(taken.code).toBe(1);
     expect(taken.stderr).toBe(`cronmon: cannot listen on 127.0.0.1:${port}: it is in use (--port 0 picks a free one)\n`);
+  });
+});
+
+describe('cronmon listen under abuse', () => {
+  it('refuses an empty --host (it would listen on every interface): usage error, exit 2', async () => {
+    for (const host of ['', ' ']) {
+      const run = startCli(['listen', '--port', '0', '--host', host]);
+      const timer = setTimeout(() => run.child.kill('SIGKILL'), 10_000);
+      const result = await run.result.finally(() => clearTimeout(timer));
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^cronmon: --host must name an address[^\n]*\n$/);
+      expect(result.stdout.toString()).toBe('');
+    }
+  });
+
+  it("answers a gzip bomb with 413 as soon as it passes relay's 200 MiB, and keeps serving", async () => {
+    const run = await startListener(['--json']);
+    const base = (JSON.parse(run.stdoutSoFar().split('\n')[0] ?? '') as { url: string }).url;
+    const member = gzipSync(Buffer.alloc(1024 * 1024));
+    const body = Buffer.concat(Array.from({ length: 1000 }, () => member));
+    const response = await fetch(`${base}/api/1/envelope/?sentry_key=public`, { method: 'POST', headers: { 'content-encoding': 'gzip' }, body });
+    expect(response.status).toBe(413);
+    await waitUntil(() => run.stdoutSoFar().includes('"status":413'));
+    expect(run.stdoutSoFar()).toMatch(/"type":"rejected".*"reason":"the request is larger than 209715200 bytes once decompressed"/);
+    const beat = await runCli(['heartbeat', '--slug', 'after-bomb'], { env: cronEnv({ SENTRY_DSN: `${base.replace('http://', 'http://public@')}/1` }) });
+    expect(beat.code).toBe(0);
+  });
+
+  it('cuts off a sender that stops in the middle of its headers (408), within its 10 s', async () => {
+    const run = await startListener(['--json']);
+    const port = Number(/:(\d+)"/.exec(run.stdoutSoFar())?.[1]);
+    const started = performance.now();
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write('POST /api/1/envelope/ HTTP/1.1\r\nHost: 127.0.0.1\r\n'));
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString('latin1')));
+      socket.on('error', () => {});
+      socket.on('close', () => resolve(text));
+      setTimeout(() => {
+        socket.destroy();
+        reject(new Error('still connected after 25 s'));
+      }, 25_000);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(performance.now() - started).toBeGreaterThan(9_000);
   });
 });
 
