@@ -40,3 +40,12 @@ export class CronmonError extends Error {
 export const usageError = (message: string): CronmonError => new CronmonError('usage', message);
 
 export const isCronmonError = (value: unknown): value is CronmonError => value instanceof CronmonError;
+
+// The message of anything thrown, even a value whose message or toString itself throws.
+export function messageOf(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'an error that cannot be shown';
+  }
+}

@@ -1,3 +1,5 @@
+import { printable } from './safe-text.js';
+
 // cronmon's own messages on stderr. Under cron any output becomes mail, so a healthy run
 // prints nothing: notices appear only with --verbose, on a terminal, or in --dry-run.
 export interface Log {
@@ -25,7 +27,8 @@ export interface LogOptions {
 export function createLog(options: LogOptions): Log {
   const write = options.write ?? ((text: string) => process.stderr.write(text));
   const showNotices = !options.quiet && (options.verbose || options.stderrIsTTY || options.dryRun === true);
-  const line = (message: string) => write(`cronmon: ${message}\n`);
+  // A message may quote a server or a file: it stays one line, whatever that text holds.
+  const line = (message: string) => write(`cronmon: ${printable(message)}\n`);
   return {
     error: line,
     warn: (message) => options.quiet || line(`warning: ${message}`),

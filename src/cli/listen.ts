@@ -7,16 +7,23 @@ function parsePort(value: string): number {
   return port;
 }
 
+// An empty host would make Node listen on every interface: never what --host '' meant.
+function parseHost(value: string): string {
+  if (value.trim() === '') throw usageError('--host must name an address to listen on (127.0.0.1; 0.0.0.0 or :: for every interface)');
+  return value;
+}
+
 export function makeListenCommand(): Command {
   return new Command('listen')
     .description('run a local Sentry Crons receiver that shows, and checks, what Sentry would get')
     .option('--port <n>', 'port to listen on; 0 picks a free one', parsePort, 8970)
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--host <address>', 'address to listen on', parseHost, '127.0.0.1')
     .option('--json', 'print one JSON object per line')
     .action(async (flags: { port: number; host: string; json?: boolean }) => {
-      const [{ startReceiver }, { formatRecord, recordJson }, { default: chalk }] = await Promise.all([
+      const [{ startReceiver }, { formatRecord, recordJson }, { printableJson }, { default: chalk }] = await Promise.all([
         import('../receiver/receiver.js'),
         import('../receiver/format.js'),
+        import('../safe-text.js'),
         import('chalk'),
       ]);
       const paint = { good: chalk.green, bad: chalk.red, busy: chalk.yellow, dim: chalk.dim };
@@ -24,7 +31,7 @@ export function makeListenCommand(): Command {
       const receiver = await startReceiver({
         port: flags.port,
         host: flags.host,
-        onRecord: (record) => print(flags.json ? JSON.stringify(recordJson(record)) : formatRecord(record, paint)),
+        onRecord: (record) => print(flags.json ? printableJson(recordJson(record)) : formatRecord(record, paint)),
       });
       if (flags.json) {
         print(JSON.stringify({ type: 'listening', url: receiver.url, dsn: receiver.dsn }));

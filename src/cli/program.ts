@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { isCronmonError } from '../errors.js';
+import { isCronmonError, messageOf } from '../errors.js';
+import { printable } from '../safe-text.js';
 import { VERSION } from '../version.js';
 import { makeCompletionCommand } from './completion.js';
 import { makeCrontabCommand } from './crontab.js';
@@ -55,11 +56,15 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       const ok = error.code === 'commander.helpDisplayed' || error.code === 'commander.version';
       return ok ? 0 : 2;
     }
+    // Messages carry text from servers and files: one line, whatever it holds.
     if (isCronmonError(error)) {
-      process.stderr.write(`cronmon: ${error.message}\n`);
+      process.stderr.write(`cronmon: ${printable(error.message)}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`cronmon: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // A bug: one line under cron; where it happened only when asked for.
+    const { isOn } = await import('../config/reporting-settings.js');
+    const stack = isOn(process.env.CRONMON_DEBUG) && error instanceof Error ? error.stack : undefined;
+    process.stderr.write(`cronmon: unexpected error: ${printable(messageOf(error))}${stack ? `\n${stack}` : ' (CRONMON_DEBUG=1 shows where)'}\n`);
     return 1;
   }
 }

@@ -1,5 +1,6 @@
-import { CronmonError } from '../errors.js';
+import { CronmonError, type ErrorCode } from '../errors.js';
 import type { Log } from '../log.js';
+import { maskUrlCredentials } from '../safe-text.js';
 import type { CronmonConfig } from './config-file.js';
 import { configFile, createCommandLog, pick, type Sourced } from './reporting-settings.js';
 import { loadSentryCliRc } from './sentryclirc.js';
@@ -38,10 +39,21 @@ export async function resolveApiSettings(flags: ApiFlags, env: NodeJS.ProcessEnv
     token: pick([flags.authToken, '--auth-token'], [env.SENTRY_AUTH_TOKEN, 'SENTRY_AUTH_TOKEN'], [rc.token, inRc('token', '[auth] token')]),
     org: pick([flags.org, '--org'], [env.SENTRY_ORG, 'SENTRY_ORG'], [config?.org, inFile('org')], [rc.org, inRc('org', '[defaults] org')]),
     project: pick([flags.project, '--project'], [env.SENTRY_PROJECT, 'SENTRY_PROJECT'], [config?.project, inFile('project')], [rc.project, inRc('project', '[defaults] project')]),
-    url: url?.value ?? DEFAULT_URL,
+    url: url ? checkedUrl(url) : DEFAULT_URL,
     config,
     log: createCommandLog(flags, env, stderrIsTTY),
   };
+}
+
+export const isHttpUrl = (text: string): boolean => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
+
+// A URL every request can be built on, else one line naming where it came from (exit 2). The
+// value is shown without its user and password.
+function checkedUrl(url: Sourced): string {
+  if (isHttpUrl(url.value)) return url.value;
+  const code: ErrorCode = url.source === '--url' || url.source === 'SENTRY_URL' ? 'usage' : 'config';
+  const shown = url.value.includes('://') ? maskUrlCredentials(url.value) : url.value.replace(/^[^/]*@/, '***@');
+  throw new CronmonError(code, `${url.source}: ${JSON.stringify(shown)} is not an http(s) URL (e.g. https://sentry.example.com/)`);
 }
 
 const WHERE: Record<'token' | 'org' | 'project', string> = {

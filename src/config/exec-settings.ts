@@ -32,6 +32,8 @@ export async function resolveExecOptions(
   stderrIsTTY: boolean,
   stdinIsTTY = false,
 ): Promise<MonitoredJobOptions> {
+  // No program has an empty name; the job could not even be started.
+  if (command[0] === '') throw usageError('the command to run is an empty string');
   const reporting = await resolveReporting(flags, env, stderrIsTTY);
   const logOn: LogOn = flags.log === false ? 'never' : (flags.logOn ?? 'error');
   const entry = reporting.monitorEntry;

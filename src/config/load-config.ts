@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { CronmonError } from '../errors.js';
+import { CronmonError, isCronmonError, messageOf } from '../errors.js';
 import { validateConfig, type CronmonConfig } from './config-file.js';
 import { SEARCH_PLACES, configMayExist } from './config-search.js';
 
@@ -31,13 +31,19 @@ export async function loadConfig(lookup: ConfigLookup): Promise<CronmonConfig | 
       ? await explorer.load(resolve(lookup.cwd, lookup.explicit))
       : await explorer.search(lookup.cwd);
   } catch (error) {
-    const file = lookup.explicit ?? (error as { filepath?: string }).filepath ?? 'config file';
-    const code = (error as NodeJS.ErrnoException).code;
+    const file = lookup.explicit ?? (error as { filepath?: string } | null)?.filepath ?? 'config file';
+    const code = (error as NodeJS.ErrnoException | null)?.code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : firstLine(error);
     throw new CronmonError('config', `cannot read config file ${file}: ${why}`, { cause: error });
   }
   if (!result || result.isEmpty) return result ? validateConfig({}, result.filepath) : undefined;
-  return validateConfig(moduleDefault(result.config), result.filepath);
+  try {
+    return validateConfig(moduleDefault(result.config), result.filepath);
+  } catch (error) {
+    // A JavaScript config may throw from a getter or a proxy while it is being read.
+    if (isCronmonError(error)) throw error;
+    throw new CronmonError('config', `cannot read config file ${result.filepath}: ${firstLine(error)}`, { cause: error });
+  }
 }
 
 // An ES module config reaches cosmiconfig through import(), or, where import() is not available
@@ -51,7 +57,7 @@ function moduleDefault(config: unknown): unknown {
 // reason (with a code frame) after it. Keep only the reason, without the quoted file content
 // parse-json appends ("while parsing '…'"), which may hold a DSN.
 function firstLine(error: unknown): string {
-  const lines = stripVTControlCharacters(error instanceof Error ? error.message : String(error))
+  const lines = stripVTControlCharacters(messageOf(error))
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !/^(JSON|YAML) Error in /.test(line) && !/^(>?\s*\d+\s*)?\||^-+\^$/.test(line));

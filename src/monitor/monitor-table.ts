@@ -1,3 +1,4 @@
+import { printable } from '../safe-text.js';
 import { describeSchedule, type ApiMonitor } from './monitor-plan.js';
 
 export type Health = 'good' | 'bad' | 'idle';
@@ -21,14 +22,15 @@ function since(iso: string | null | undefined, now: number): string {
 
 // One row per monitor: slug, name, schedule (with its time zone), status, and each environment
 // with the status and age of its last check-in. `paint` colours by health (identity for no colour).
+// Every cell is the server's text, escaped: a name must not be able to forge rows or colours.
 export function formatMonitorTable(monitors: readonly ApiMonitor[], paint: Paint, now: number = Date.now()): string {
   const header = ['SLUG', 'NAME', 'SCHEDULE', 'STATUS', 'ENVIRONMENTS'];
   const rows = monitors.map((monitor) => {
     const tz = monitor.config.timezone ? ` (${monitor.config.timezone})` : '';
     const status = monitor.isMuted ? `${monitor.status}, muted` : monitor.status;
     const environments = (monitor.environments ?? [])
-      .map((env) => ({ text: `${env.name}: ${env.status} ${since(env.lastCheckIn, now)}`, health: healthOf(env.status) }));
-    return { cells: [monitor.slug, monitor.name, `${describeSchedule(monitor.config)}${tz}`, status], environments };
+      .map((env) => ({ text: printable(`${env.name}: ${env.status} ${since(env.lastCheckIn, now)}`), health: healthOf(env.status) }));
+    return { cells: [monitor.slug, monitor.name, `${describeSchedule(monitor.config)}${tz}`, status].map(printable), environments };
   });
   const widths = header.slice(0, 4).map((title, i) => Math.max(title.length, ...rows.map((row) => row.cells[i]?.length ?? 0)));
   const pad = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');

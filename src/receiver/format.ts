@@ -1,6 +1,9 @@
+import { printable } from '../safe-text.js';
 import type { ReceiverRecord } from './ingest.js';
 
-// How `cronmon listen` shows what it received: one line per record, or one JSON object.
+// How `cronmon listen` shows what it received: one line per record, or one JSON object. Every
+// value a sender chose is escaped before it is painted: a slug or a file name must not be able
+// to forge a line of its own or drive the terminal.
 
 export interface Paint {
   good(text: string): string;
@@ -53,22 +56,22 @@ export function formatRecord(record: ReceiverRecord, paint: Paint = PLAIN): stri
   switch (record.type) {
     case 'check_in': {
       const status = record.status === 'ok' ? paint.good('ok') : record.status === 'error' ? paint.bad('error') : paint.busy('in_progress');
-      const parts = [time, 'check-in', record.slug, record.environment, status];
+      const parts = [time, 'check-in', printable(record.slug), printable(record.environment), status];
       if (record.duration !== undefined) parts.push(formatSeconds(record.duration));
       parts.push(paint.dim(`id ${record.checkInId}`));
-      if (record.monitorConfig) parts.push(`schedule ${scheduleText(record.monitorConfig)}`);
-      if (record.notes.length > 0) parts.push(paint.dim(`(${record.notes.join('; ')})`));
+      if (record.monitorConfig) parts.push(printable(`schedule ${scheduleText(record.monitorConfig)}`));
+      if (record.notes.length > 0) parts.push(paint.dim(printable(`(${record.notes.join('; ')})`)));
       return parts.join('  ');
     }
     case 'event': {
       const { slug, environment, level, message } = summariseEvent(record.event);
-      const parts = [time, 'event   ', slug ?? '-', environment ?? '-', level === 'error' ? paint.bad('error') : (level ?? '-')];
-      if (message !== undefined) parts.push(JSON.stringify(message));
-      for (const attachment of record.attachments) parts.push(`attachment ${attachment.filename} ${formatSize(attachment.size)}`);
+      const parts = [time, 'event   ', printable(slug ?? '-'), printable(environment ?? '-'), level === 'error' ? paint.bad('error') : printable(level ?? '-')];
+      if (message !== undefined) parts.push(printable(JSON.stringify(message)));
+      for (const attachment of record.attachments) parts.push(`attachment ${printable(attachment.filename)} ${formatSize(attachment.size)}`);
       return parts.join('  ');
     }
     case 'rejected':
-      return [time, paint.bad('rejected'), `${record.status}`, `${record.layer}: ${record.reason}`].join('  ');
+      return [time, paint.bad('rejected'), `${record.status}`, printable(`${record.layer}: ${record.reason}`)].join('  ');
   }
 }
 

@@ -1,3 +1,4 @@
+import { BoundedMap } from './bounded-map.js';
 import { judgeCheckIn, type ReceivedCheckIn } from './check-in-rules.js';
 import { MalformedEnvelope, parseEnvelope, type EnvelopeItem } from './envelope.js';
 import { isRecord as isObject } from '../is-record.js';
@@ -42,6 +43,8 @@ const MAX_CHECK_IN_BYTES = 100 * 1024;
 const MAX_EVENT_BYTES = 1024 * 1024;
 const MAX_ATTACHMENTS = 30;
 const PER_MONITOR_PER_MINUTE = 6;
+// Monitors, minute buckets and open runs remembered; the least recently used beyond are forgotten.
+export const MAX_TRACKED = 10_000;
 const ENVELOPE_TYPES = ['application/x-sentry-envelope', 'text/plain', 'multipart/form-data', 'application/x-www-form-urlencoded'];
 const ENVELOPE_PATH = /^\/api\/(\d+)\/envelope\/?$/;
 const CRON_PATH = /^\/api\/(\d+)\/cron\/([^/]+)(?:\/([^/]+))?\/?$/;
@@ -67,9 +70,9 @@ const json = (status: number, body: unknown, records: ReceiverRecord[]): IngestA
 
 export function createIngest(options: IngestOptions = {}) {
   // Per project:slug:environment and minute, as the consumer buckets its rate limit.
-  const perMinute = new Map<string, number>();
-  const monitors = new Set<string>();
-  const openRuns = new Map<string, { slug: string; environment: string; status: string }>();
+  const perMinute = new BoundedMap<string, number>(MAX_TRACKED);
+  const monitors = new BoundedMap<string, true>(MAX_TRACKED);
+  const openRuns = new BoundedMap<string, { slug: string; environment: string; status: string }>(MAX_TRACKED);
 
   function handle(request: IngestRequest, now = new Date()): IngestAnswer {
     const path = request.url.pathname;
@@ -217,7 +220,7 @@ export function createIngest(options: IngestOptions = {}) {
     }
     const monitor = `${projectId}:${slug}`;
     if (received.monitorConfig !== undefined) {
-      if (configError === undefined) monitors.add(monitor);
+      if (configError === undefined) monitors.set(monitor, true);
       else if (monitors.has(monitor)) notes.push(`monitor_config ignored: ${configError}`);
       else return rejected('sentry', `new monitor ${slug} not created: ${configError} (MONITOR_INVALID_CONFIG)`, slug);
     } else if (!monitors.has(monitor)) {

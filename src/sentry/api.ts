@@ -1,4 +1,5 @@
 import { CronmonError } from '../errors.js';
+import { maskUrlCredentials } from '../safe-text.js';
 import { describeNetworkError, httpRequest, type HttpResponse } from './transport.js';
 
 // A page of 100 monitors is a few hundred kB; anything beyond this is not Sentry's API.
@@ -25,7 +26,9 @@ export function createApiClient(options: ApiOptions, baseUrl: string = options.u
   return {
     baseUrl: root,
     async request(method, path, body) {
-      const url = path.startsWith('http') ? path : `${root}/api/0${path}`;
+      const url = `${root}/api/0${path}`;
+      // A password in --url is never shown (the token is never in a URL at all).
+      const shown = maskUrlCredentials(url);
       const started = performance.now();
       let response: HttpResponse;
       try {
@@ -40,9 +43,9 @@ export function createApiClient(options: ApiOptions, baseUrl: string = options.u
           maxResponseBytes: MAX_API_RESPONSE_BYTES,
         });
       } catch (error) {
-        throw new CronmonError('delivery', `${method} ${url}: ${describeNetworkError(error, new URL(url).host)}`, { cause: error });
+        throw new CronmonError('delivery', `${method} ${shown}: ${describeNetworkError(error, new URL(url).host)}`, { cause: error });
       }
-      options.onRequest?.(`${method} ${url} → ${response.status} in ${Math.round(performance.now() - started)} ms`);
+      options.onRequest?.(`${method} ${shown} → ${response.status} in ${Math.round(performance.now() - started)} ms`);
       return response;
     },
   };
@@ -89,7 +92,6 @@ function errorDetail(body: string): string | undefined {
   return messages.length > 0 ? messages.join('; ').slice(0, 300) : undefined;
 }
 
-// The `next` cursor of an RFC 5988 Link header, followed only while results="true".
 // The JSON body of a successful answer, or one clear error when it is not JSON.
 export function readJson<T>(response: HttpResponse, what: string): T {
   try {
@@ -99,11 +101,14 @@ export function readJson<T>(response: HttpResponse, what: string): T {
   }
 }
 
-export function nextPageUrl(link: string | undefined): string | undefined {
+// The `next` cursor of an RFC 5988 Link header, while it says results="true". Only the cursor
+// is taken, as the Rust sentry-cli does: the request goes to the same URL with ?cursor=, never
+// to a host the header names (it gets the token).
+export function nextCursor(link: string | undefined): string | undefined {
   if (!link) return undefined;
   for (const part of link.split(/,(?=\s*<)/)) {
-    const url = /<([^>]+)>/.exec(part)?.[1];
-    if (url && /rel="next"/.test(part) && /results="true"/.test(part)) return url;
+    if (!/;\s*rel="next"/.test(part) || !/;\s*results="true"/.test(part)) continue;
+    return /;\s*cursor="([^"]*)"/.exec(part)?.[1];
   }
   return undefined;
 }

@@ -4,6 +4,7 @@ import { pick } from '../config/reporting-settings.js';
 import { desiredMonitors, type UpsertFlags } from '../config/upsert-settings.js';
 import { CronmonError, usageError } from '../errors.js';
 import type { Log } from '../log.js';
+import { printable, printableJson } from '../safe-text.js';
 import { normaliseEnvironment } from '../monitor/environment.js';
 import type { DesiredMonitor } from '../monitor/monitor-plan.js';
 import { createApiClient } from './api.js';
@@ -35,9 +36,10 @@ export async function runUpsert(flags: ApplyFlags, env: NodeJS.ProcessEnv, stder
   const api = createApiClient(options, await regionUrl(createApiClient(options), org));
   const results = await upsertMonitors(api, org, project, desired, flags.dryRun === true);
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify(results.flatMap((r) => (r.monitor ? [r.monitor] : [])), null, 2)}\n`);
+    process.stdout.write(`${printableJson(results.flatMap((r) => (r.monitor ? [r.monitor] : [])), 2)}\n`);
   } else {
-    for (const result of results.filter((r) => !r.error)) process.stdout.write(`${describeResult(result, flags.dryRun === true)}\n`);
+    // Old values are the server's text.
+    for (const result of results.filter((r) => !r.error)) process.stdout.write(`${printable(describeResult(result, flags.dryRun === true))}\n`);
   }
   const failed = results.filter((r) => r.error);
   for (const result of failed) settings.log.error(`${result.slug}: ${result.error}`);
@@ -72,7 +74,7 @@ async function upsertViaCheckIns(flags: ApplyFlags, env: NodeJS.ProcessEnv, desi
       dryRun: flags.dryRun === true,
       log: settings.log,
     });
-    if (delivery.outcome === 'failed' || (delivery.outcome === 'skipped' && !flags.dryRun)) {
+    if (delivery.outcome === 'failed' || delivery.outcome === 'rate-limited') {
       failures++;
       settings.log.error(`${monitor.slug}: the check-in was not delivered: ${delivery.reason ?? 'unknown reason'}`);
     } else if (flags.json) {

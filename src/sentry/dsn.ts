@@ -1,4 +1,4 @@
-import { getEnvelopeEndpointWithUrlEncodedAuth, makeDsn, type DsnComponents } from '@sentry/core';
+import { getEnvelopeEndpointWithUrlEncodedAuth, type DsnComponents } from '@sentry/core';
 import { CLIENT_NAME, VERSION } from '../version.js';
 
 export type Dsn = DsnComponents;
@@ -18,31 +18,35 @@ export function maskDsn(raw: string): string {
   return at === -1 ? text : `${scheme[0]}***${rest.slice(at)}`;
 }
 
-// Strict DSN parsing: @sentry/core's parser, with the checks it leaves out (non-numeric
-// project ids, placeholders) and messages that never contain the key.
+// Strict DSN parsing, by cronmon alone: @sentry/core's parser writes a DSN it rejects, key
+// included, to the console, so it never sees one. Accepts what @sentry/core accepts, minus its
+// quirks (trailing junk after the project id, empty path segments) and docs placeholders.
+// No reason repeats any part of the input: the caller shows the DSN masked.
 export function parseDsn(raw: string): DsnResult {
   const text = raw.trim();
   const fail = (reason: string): DsnResult => ({ ok: false, reason });
   if (text === '') return fail('it is empty');
-  const shape = /^(\w+):\/\/(?:([^@/]*)@)?([^/]*)(\/.*)?$/.exec(text);
+  const shape = /^([^:/@]+):\/\/(?:([^@/]*)@)?([^/]*)(?:\/(.*))?$/s.exec(text);
   if (!shape) return fail('expected <protocol>://<key>@<host>/<project id>');
-  const [, protocol = '', userInfo, hostPort = '', path = ''] = shape;
-  if (protocol !== 'http' && protocol !== 'https') return fail(`the protocol must be http or https, not ${protocol}`);
+  const [, protocol = '', userInfo, hostPort = '', rest] = shape;
+  if (protocol !== 'http' && protocol !== 'https') return fail('the protocol must be http or https');
   if (userInfo === undefined || userInfo === '') return fail('the public key (before @) is missing');
-  const [key = '', secret] = userInfo.split(':');
-  if (!/^\w+$/.test(key) || (secret !== undefined && secret !== '' && !/^\w+$/.test(secret))) {
-    return fail('the key may contain only letters, digits and _');
-  }
-  const port = /^(?:\[[:.%\w]+\]|[\w.-]+)(?::(.*))?$/.exec(hostPort);
-  if (!port) return fail('the host is not a valid host name');
-  if (port[1] !== undefined && !/^\d+$/.test(port[1])) return fail('the port must be a number');
-  const projectId = path.split('/').pop() ?? '';
+  const user = /^(\w+)(?::(\w*))?$/.exec(userInfo);
+  if (!user) return fail('the key (and secret) may contain only letters, digits and _');
+  const [, publicKey = '', pass = ''] = user;
+  const server = /^(\[[:.%\w]+\]|[\w.-]+)(?::(\d{1,5}))?$/.exec(hostPort);
+  if (!server) return fail('expected a host name or [IPv6 address], then an optional :port');
+  const [, host = '', port = ''] = server;
+  if (port !== '' && !(Number(port) >= 1 && Number(port) <= 65535)) return fail('the port must be from 1 to 65535');
+  if (!URL.canParse(`${protocol}://${host}/`)) return fail('the host is not a valid host name');
+  const segments = (rest ?? '').split('/');
+  const projectId = segments.pop() ?? '';
   if (!/^\d+$/.test(projectId)) return fail('the project id (last path segment) must be a number');
-  if (PLACEHOLDER_KEYS.has(key.toLowerCase()) || /^<.*>$/.test(key) || /^0+$/.test(projectId) || /^o0+\./.test(hostPort)) {
+  if (!segments.every((segment) => /^(?!\.\.?$)[\w.~-]+$/.test(segment))) return fail('the path before the project id may hold only letters, digits and . _ ~ -');
+  if (PLACEHOLDER_KEYS.has(publicKey.toLowerCase()) || /^0+$/.test(projectId) || /^o0+\./.test(host)) {
     return fail('it is a documentation placeholder, not a real DSN');
   }
-  const dsn = makeDsn(text);
-  return dsn ? { ok: true, dsn } : fail('expected <protocol>://<key>@<host>/<project id>');
+  return { ok: true, dsn: { protocol, publicKey, pass, host, port, path: segments.join('/'), projectId } };
 }
 
 export function envelopeUrl(dsn: Dsn): string {

@@ -1,5 +1,6 @@
 import { requireSettings, resolveApiSettings, type ApiFlags } from '../config/api-settings.js';
 import { formatMonitorTable, type Health, type Paint } from '../monitor/monitor-table.js';
+import { printable, printableJson } from '../safe-text.js';
 import { createApiClient } from './api.js';
 import { listMonitors, regionUrl } from './monitors-api.js';
 
@@ -18,9 +19,9 @@ export async function runMonitorsList(flags: ListFlags, env: NodeJS.ProcessEnv, 
   const project = flags.project ?? env.SENTRY_PROJECT;
   const monitors = (await listMonitors(api, org)).filter((m) => !project || m.project?.slug === project);
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify(monitors, null, 2)}\n`);
+    process.stdout.write(`${printableJson(monitors, 2)}\n`);
   } else if (monitors.length === 0) {
-    process.stdout.write(`no monitors in ${org}${project ? ` for project ${project}` : ''}\n`);
+    process.stdout.write(`${printable(`no monitors in ${org}${project ? ` for project ${project}` : ''}`)}\n`);
   } else {
     process.stdout.write(`${formatMonitorTable(monitors, await painter(env))}\n`);
   }

@@ -14,6 +14,11 @@ const KNOWN_CATEGORIES = new Set([
 
 const DEFAULT_RETRY_SECONDS = 60;
 
+// The longest wait honoured. Every run is a fresh process that must re-learn a limit anyway, and
+// a wrong or hostile answer (Retry-After: 99999999999999999999) must not switch monitoring off
+// for good: a limit still in force is simply announced again by the next request.
+export const MAX_RATE_LIMIT_SECONDS = 3600;
+
 export interface LimitSignals {
   status: number;
   rateLimits?: string | undefined;
@@ -32,7 +37,7 @@ function retryAfterSeconds(value: string | undefined, nowMs: number): number {
 export function parseRateLimits(signals: LimitSignals, nowMs: number): RateLimits {
   const limits: RateLimits = {};
   const extend = (category: string, seconds: number) => {
-    const deadline = nowMs + seconds * 1000;
+    const deadline = nowMs + Math.min(seconds, MAX_RATE_LIMIT_SECONDS) * 1000;
     limits[category] = Math.max(limits[category] ?? 0, deadline);
   };
   if (signals.rateLimits) {
@@ -62,9 +67,11 @@ export function mergeRateLimits(a: RateLimits, b: RateLimits): RateLimits {
   return merged;
 }
 
-// Drops expired deadlines so the stored state stays small.
+// Drops expired deadlines so the stored state stays small, and any further away than cronmon
+// ever stores: such a deadline comes from a tampered file or an older cronmon, not from Sentry.
 export function activeRateLimits(limits: RateLimits, nowMs: number): RateLimits {
-  return Object.fromEntries(Object.entries(limits).filter(([, deadline]) => deadline > nowMs));
+  const latest = nowMs + MAX_RATE_LIMIT_SECONDS * 1000;
+  return Object.fromEntries(Object.entries(limits).filter(([, deadline]) => deadline > nowMs && deadline <= latest));
 }
 
 // Seconds left on the limit for a category (0 when it may be sent).

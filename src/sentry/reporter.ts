@@ -7,7 +7,8 @@ import { describeNetworkError, httpRequest } from './transport.js';
 export interface Delivery {
   // What was sent, for messages: "open check-in", "close check-in", "output log".
   label: string;
-  outcome: 'sent' | 'failed' | 'skipped';
+  // rate-limited: not sent, because Sentry asked to wait; dry-run: printed instead of sent.
+  outcome: 'sent' | 'failed' | 'rate-limited' | 'dry-run';
   reason?: string;
 }
 
@@ -37,8 +38,8 @@ export function createReporter(options: ReporterOptions): Reporter {
   async function deliver(label: string, categories: readonly Category[], envelope: Buffer): Promise<Delivery> {
     const waitSeconds = Math.max(...categories.map((category) => limitedFor(limits, category, Date.now())));
     if (waitSeconds > 0) {
-      log.notice(`${label} not sent: Sentry asked to wait ${waitSeconds}s more (rate limit)`);
-      return { label, outcome: 'skipped', reason: `rate limited for ${waitSeconds}s more` };
+      log.debug(`${label} not sent: Sentry asked to wait ${waitSeconds}s more (rate limit)`);
+      return { label, outcome: 'rate-limited', reason: `rate limited by Sentry for ${waitSeconds}s more` };
     }
     const started = performance.now();
     try {
@@ -81,7 +82,7 @@ export function createDryRunReporter(log: Log, dsn: Dsn | undefined): Reporter {
     async send(label, _categories, envelope) {
       const body = envelope.toString('utf8');
       log.print(`cronmon: dry run: ${label} would be sent to ${target}\n${dsn ? redact(body, [dsn.publicKey]) : body}`);
-      return { label, outcome: 'skipped' };
+      return { label, outcome: 'dry-run' };
     },
     finish() {},
   };

@@ -1,11 +1,13 @@
 import type { Delivery } from './reporter.js';
 
 // Everything that failed in one run, as one line: "open and close check-in: connection refused
-// by sentry.example.com". Cron mails any output, so a run says it at most once.
+// by sentry.example.com". Cron mails any output, so a run says it at most once. A delivery
+// skipped for a rate limit did not reach Sentry either: a monitor that silently stops getting
+// check-ins would look like a job that stopped running.
 export function summariseDeliveries(deliveries: readonly Delivery[]): string | undefined {
   const byReason = new Map<string, string[]>();
   for (const delivery of deliveries) {
-    if (delivery.outcome !== 'failed') continue;
+    if (delivery.outcome === 'sent' || delivery.outcome === 'dry-run') continue;
     const reason = delivery.reason ?? 'failed';
     byReason.set(reason, [...(byReason.get(reason) ?? []), delivery.label]);
   }

@@ -227,7 +227,8 @@ describe('cronmon crontab (your crontab, through crontab(1))', () => {
     writeFileSync(fake.store, SAMPLE);
     const result = await runCli(['crontab', '--apply'], { env: fake.env({ FAKE_CRONTAB_REFUSE: '1' }) });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^cronmon: crontab - failed \(exit 1\): "-":3: bad minute\nerrors in crontab file, can't install\.; your crontab is unchanged \(a copy is in .*\)\n$/);
+    // One line: crontab's own line break is shown escaped.
+    expect(result.stderr).toMatch(/^cronmon: crontab - failed \(exit 1\): "-":3: bad minute\\nerrors in crontab file, can't install\.; your crontab is unchanged \(a copy is in .*\)\n$/);
     expect(readFileSync(fake.store, 'utf8')).toBe(SAMPLE);
   });
 

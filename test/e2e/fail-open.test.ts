@@ -1,4 +1,8 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cronEnv, runCli } from '../support/cli.js';
 import { startSentryServer, type Fault, type TestSentry } from '../support/sentry-server.js';
@@ -37,10 +41,28 @@ describe('fail open', () => {
     expect(line).toContain('project id');
   });
 
+  it.each([['::'], [':a:b']])('with a DSN whose user part is key%s, printing the key nowhere, with -q too', async (colons) => {
+    for (const extra of [[], ['-q']]) {
+      const { line } = await expectFailOpen(cronEnv({ SENTRY_DSN: `http://${sentry.key}${colons}@127.0.0.1:${sentry.port}/42` }), extra);
+      expect(line).toContain('invalid DSN http://***@127.0.0.1');
+    }
+  });
+
+  it("ships none of @sentry/core's console logging (it prints DSNs with their key)", () => {
+    const bundle = readFileSync(fileURLToPath(new URL('../../dist/cronmon.cjs', import.meta.url)), 'utf8');
+    expect(bundle).not.toContain('Invalid Sentry Dsn');
+    expect(bundle).not.toContain('Sentry Logger');
+  });
+
   const faults: [string, Fault, RegExp][] = [
     ['a wrong key (401)', { kind: 'status', status: 401, body: '{"detail":"invalid key"}' }, /refused the DSN key \(401/],
     ['a wrong key (403)', { kind: 'status', status: 403, body: '{"detail":"event submission rejected"}' }, /refused the DSN key \(403/],
     ['a 400', { kind: 'status', status: 400, body: '{"detail":"bad envelope"}' }, /400: bad envelope/],
+    [
+      'a 400 whose detail forges lines and retitles the terminal',
+      { kind: 'status', status: 400, body: JSON.stringify({ detail: 'bad\ncronmon: all good\r\u001b]0;owned\u0007\u009b2J' }) },
+      /400: bad\\ncronmon: all good\\r\\x1b\]0;owned\\x07\\x9b2J$/,
+    ],
     ['a 500', { kind: 'status', status: 500 }, /answered 500/],
     ['a 503', { kind: 'status', status: 503 }, /answered 503/],
     ['a 429 with Retry-After', { kind: 'status', status: 429, headers: { 'Retry-After': '60' } }, /rate limited by Sentry \(429\) for 60s/],
@@ -108,11 +130,38 @@ describe('rate limits are honoured across runs', () => {
     const second = await runCli(['exec', '--slug', 'limited', '--', 'sh', '-c', 'echo still runs'], { env });
     expect(second.code).toBe(0);
     expect(second.stdout.toString()).toBe('still runs\n');
-    // Not a failure of this run: quiet under cron, a notice with -v.
-    expect(second.stderr).toBe('');
+    // Sentry did not get this run: one line, as for any other delivery that did not happen.
+    expect(second.stderr).toMatch(/^cronmon: Sentry did not get this run's report .*open check-in and close check-in: rate limited by Sentry for \d+s more\n$/);
     expect(sentry.records.length).toBe(before);
     const verbose = await runCli(['exec', '-v', '--slug', 'limited', '--', 'true'], { env });
     expect(verbose.stderr).toMatch(/rate limit/);
+  });
+
+  it('waits at most an hour, however long Sentry (or a state file) says', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'cronmon-limit-'));
+    const env = { ...cronEnv({ SENTRY_DSN: sentry.dsn }), CRONMON_CACHE_DIR: home };
+    try {
+      sentry.setFault(() => ({ kind: 'status', status: 429, headers: { 'Retry-After': '99999999999999999999' } }));
+      let first;
+      try {
+        first = await runCli(['exec', '--slug', 'limited-long', '--', 'true'], { env });
+      } finally {
+        sentry.setFault(undefined);
+      }
+      expect(first.stderr).toMatch(/open check-in: rate limited by Sentry \(429\) for 3600s; close check-in: rate limited by Sentry for 3600s more\n$/);
+      const [stateFile] = readdirSync(join(home, 'rate-limits')).map((name) => join(home, 'rate-limits', name));
+      const stored = JSON.parse(readFileSync(stateFile ?? '', 'utf8')) as Record<string, number>;
+      expect(Object.values(stored).every((deadline) => deadline <= Date.now() + 3_600_000)).toBe(true);
+
+      // A deadline no run of cronmon would store (an old or tampered file) is not honoured.
+      writeFileSync(stateFile ?? '', JSON.stringify({ '*': 1e23, monitor: Date.now() + 86_400_000 }));
+      const slug = `limited-forged-${process.pid}`;
+      const next = await runCli(['exec', '--slug', slug, '--', 'true'], { env });
+      expect(next).toMatchObject({ code: 0, stderr: '' });
+      expect(sentry.checkIns().filter((c) => c.slug === slug)).toHaveLength(2);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,3 +1,5 @@
+import { connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cronEnv, runCli, startCli, type CliRun } from '../support/cli.js';
 
@@ -86,6 +88,98 @@ describe('cronmon listen', () => {
     const taken = await runCli(['listen', '--port', port]);
     expect(taken.code).toBe(1);
     expect(taken.stderr).toBe(`cronmon: cannot listen on 127.0.0.1:${port}: it is in use (--port 0 picks a free one)\n`);
+  });
+});
+
+describe('cronmon listen under abuse', () => {
+  it('refuses an empty --host (it would listen on every interface): usage error, exit 2', async () => {
+    for (const host of ['', ' ']) {
+      const run = startCli(['listen', '--port', '0', '--host', host]);
+      const timer = setTimeout(() => run.child.kill('SIGKILL'), 10_000);
+      const result = await run.result.finally(() => clearTimeout(timer));
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^cronmon: --host must name an address[^\n]*\n$/);
+      expect(result.stdout.toString()).toBe('');
+    }
+  });
+
+  it("answers a gzip bomb with 413 as soon as it passes relay's 200 MiB, and keeps serving", async () => {
+    const run = await startListener(['--json']);
+    const base = (JSON.parse(run.stdoutSoFar().split('\n')[0] ?? '') as { url: string }).url;
+    const member = gzipSync(Buffer.alloc(1024 * 1024));
+    const body = Buffer.concat(Array.from({ length: 1000 }, () => member));
+    const response = await fetch(`${base}/api/1/envelope/?sentry_key=public`, { method: 'POST', headers: { 'content-encoding': 'gzip' }, body });
+    expect(response.status).toBe(413);
+    await waitUntil(() => run.stdoutSoFar().includes('"status":413'));
+    expect(run.stdoutSoFar()).toMatch(/"type":"rejected".*"reason":"the request is larger than 209715200 bytes once decompressed"/);
+    const beat = await runCli(['heartbeat', '--slug', 'after-bomb'], { env: cronEnv({ SENTRY_DSN: `${base.replace('http://', 'http://public@')}/1` }) });
+    expect(beat.code).toBe(0);
+  });
+
+  it('cuts off a sender that stops in the middle of its headers (408), within its 10 s', async () => {
+    const run = await startListener(['--json']);
+    const port = Number(/:(\d+)"/.exec(run.stdoutSoFar())?.[1]);
+    const started = performance.now();
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write('POST /api/1/envelope/ HTTP/1.1\r\nHost: 127.0.0.1\r\n'));
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString('latin1')));
+      socket.on('error', () => {});
+      socket.on('close', () => resolve(text));
+      setTimeout(() => {
+        socket.destroy();
+        reject(new Error('still connected after 25 s'));
+      }, 25_000);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(performance.now() - started).toBeGreaterThan(9_000);
+  });
+});
+
+describe('cronmon listen and what senders choose to send', () => {
+  const ESC = '\x1b';
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  const RAW = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/;
+  const EVENT_ID = 'a460c25ff2554577b920fcfacae4e5eb';
+  const forgedLine = '\n12:00:00  check-in  forged-job  production  ok  id 00000000000000000000000000000000';
+
+  async function sendHostile(base: string) {
+    const envelope = (header: object, items: [object, string][]) =>
+      [JSON.stringify(header), ...items.flatMap(([itemHeader, payload]) => [JSON.stringify({ ...itemHeader, length: Buffer.byteLength(payload) }), payload])].join('\n') + '\n';
+    const post = (path: string, body: string, type = 'application/x-sentry-envelope') =>
+      fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+    const event = JSON.stringify({ event_id: EVENT_ID, level: `error${ESC}[0m`, environment: `prod${ESC}]0;owned\x07`, message: 'boom\u009b2J\u202e', contexts: { monitor: { slug: `evil${forgedLine}` } } });
+    await post('/api/1/envelope/?sentry_key=public', envelope({ event_id: EVENT_ID }, [[{ type: 'event' }, event], [{ type: 'attachment', filename: `tail.log${forgedLine}` }, 'x']]));
+    await post('/api/1/cron/hostile-env/public/?status=ok&environment=' + encodeURIComponent(`prod${ESC}[2J`), '');
+    const checkIn = JSON.stringify({ monitor_slug: 'hostile-keys', status: 'ok', [`release${ESC}]0;owned\x07`]: 1, monitor_config: { schedule: { type: 'crontab', value: `0 3 * * *${ESC}[31m` } } });
+    await post('/api/1/envelope/?sentry_key=public', envelope({}, [[{ type: 'check_in' }, checkIn]]));
+    await post(`/api/1/envelope/?sentry_key=public&sentry_version=${encodeURIComponent(`7${ESC}[31m`)}`, envelope({}, [[{ type: 'check_in' }, checkIn]]));
+  }
+
+  it('escapes every value a sender chose, so no line can be forged', async () => {
+    const run = await startListener();
+    await waitUntil(() => run.stdoutSoFar().includes('SENTRY_DSN='));
+    const base = /cronmon listening on (\S+)/.exec(run.stdoutSoFar())?.[1] ?? '';
+    await sendHostile(base);
+    await waitUntil(() => run.stdoutSoFar().split('\n').length >= 7);
+    run.child.kill('SIGTERM');
+    const lines = (await run.result).stdout.toString().split('\n').filter((line) => line !== '');
+    expect(lines).toHaveLength(6);
+    expect(lines.join('\n')).not.toMatch(RAW);
+    expect(lines.filter((line) => /^\d\d:\d\d:\d\d {2}check-in {2}forged-job/.test(line))).toEqual([]);
+    expect(lines.join('\n')).toContain('attachment tail.log\\n12:00:00  check-in  forged-job');
+  });
+
+  it('--json lines are the same values, and safe on a terminal', async () => {
+    const run = await startListener(['--json']);
+    const base = (JSON.parse(run.stdoutSoFar().split('\n')[0] ?? '') as { url: string }).url;
+    await sendHostile(base);
+    await waitUntil(() => run.stdoutSoFar().split('\n').length >= 6);
+    run.child.kill('SIGTERM');
+    const output = (await run.result).stdout.toString();
+    expect(output).not.toMatch(RAW);
+    const event = output.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>).find((record) => record.type === 'event');
+    expect(event).toMatchObject({ message: 'boom\u009b2J\u202e', attachments: [{ filename: `tail.log${forgedLine}` }] });
   });
 });
 

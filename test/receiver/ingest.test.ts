@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createIngest, type IngestRequest } from '../../src/receiver/ingest.js';
+import { createIngest, MAX_TRACKED, type IngestRequest } from '../../src/receiver/ingest.js';
 import { vectors } from '../support/vectors.js';
 
 const KEY = 'e12d836b15bb49d7bbf99e64295d995b';
@@ -93,6 +93,24 @@ describe('Sentry processing rules', () => {
     expect(send(bad)).toMatchObject({ type: 'rejected', reason: expect.stringContaining('MONITOR_INVALID_CONFIG') });
     expect(send({ ...bad, monitor_config: { schedule: { type: 'crontab', value: '@daily' } } })?.type).toBe('check_in');
     expect(send(bad)).toMatchObject({ type: 'check_in', notes: [expect.stringContaining('monitor_config ignored')] });
+  });
+});
+
+describe('what the receiver remembers', () => {
+  it(`is bounded: beyond ${MAX_TRACKED} runs, monitors and minute buckets the least recently used are forgotten`, () => {
+    const ingest = createIngest();
+    const now = new Date('2026-01-01T03:00:10Z');
+    const send = (payload: object) => ingest.handle(request(`/api/1/envelope/${auth}`, checkInEnvelope(payload)), now).records[0];
+    const closed = { ...open, status: 'ok', monitor_config: undefined };
+    send(open);
+    send(closed);
+    expect(send(closed)).toMatchObject({ type: 'rejected', reason: expect.stringContaining('already closed') });
+    // One check-in each for many more monitors: a new run id, monitor and minute bucket each.
+    for (let i = 0; i <= MAX_TRACKED; i++) {
+      send({ check_in_id: i.toString(16).padStart(32, '0'), monitor_slug: `m${i}`, status: 'ok', monitor_config: { schedule: { type: 'interval', value: 1, unit: 'hour' } } });
+    }
+    // The first run and its monitor are forgotten, as if the receiver had restarted.
+    expect(send(closed)).toMatchObject({ type: 'check_in', notes: [expect.stringContaining('unless monitor backup already exists')] });
   });
 });
 

@@ -1,3 +1,4 @@
+import { dsnToString, makeDsn } from '@sentry/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { envelopeUrl, maskDsn, maskEnvelopeUrl, parseDsn, redact } from '../../src/sentry/dsn.js';
@@ -57,6 +58,68 @@ describe('DSN secrets', () => {
       console.error = original;
     }
     expect(writes).toEqual([]);
+  });
+});
+
+// Runs `body` with every way of printing replaced by a recorder; returns what was printed.
+function printedDuring(body: () => void): string[] {
+  const printed: string[] = [];
+  const record = (...args: unknown[]) => void printed.push(args.map(String).join(' '));
+  const consoleMethods = ['error', 'warn', 'log', 'info', 'debug', 'trace'] as const;
+  const saved = consoleMethods.map((name) => console[name]);
+  const savedWrites = [process.stdout.write, process.stderr.write];
+  for (const name of consoleMethods) console[name] = record;
+  process.stdout.write = process.stderr.write = ((chunk: unknown) => (record(chunk), true)) as typeof process.stdout.write;
+  try {
+    body();
+  } finally {
+    consoleMethods.forEach((name, index) => (console[name] = saved[index] as typeof console.error));
+    [process.stdout.write, process.stderr.write] = savedWrites as [typeof process.stdout.write, typeof process.stderr.write];
+  }
+  return printed;
+}
+
+// DSN-shaped text built from pieces that are each sometimes wrong: extra colons in the user
+// part, odd hosts, ports and paths, surrounding whitespace.
+const KEY = fc.stringMatching(/^[A-Za-z0-9_]{8,32}$/);
+const dsnLike = fc.record({
+  space: fc.constantFrom('', ' ', '\n', '\t'),
+  protocol: fc.constantFrom('https', 'http', 'ftp', 'HTTPS', ''),
+  key: KEY,
+  secret: fc.constantFrom('', ':', '::', ':s3cret', ':a:b', ':x-y', '@'),
+  host: fc.constantFrom('sentry.example.com', 'o1.ingest.sentry.io', '127.0.0.1', '[::1]', '[zz]', '[1::2::3]', 'a..b', '-', 'h_st', 'h st', 'h\u00e9'),
+  port: fc.constantFrom('', ':9000', ':0', ':99999', ':http', ':'),
+  path: fc.array(fc.oneof(fc.constantFrom('sentry', '..', '.', '', 'a#b', 'a?b', 'a%2F'), fc.string({ maxLength: 4 })), { maxLength: 3 }),
+  project: fc.oneof(fc.constantFrom('42', '0', '123abc', '', '42/'), fc.string({ maxLength: 6 })),
+});
+const composed = ({ space, protocol, key, secret, host, port, path, project }: { space: string; protocol: string; key: string; secret: string; host: string; port: string; path: string[]; project: string }) =>
+  `${space}${protocol}://${key}${secret}@${host}${port}/${[...path, project].join('/')}${space}`;
+
+describe('parseDsn on anything', () => {
+  const check = (text: string, key?: string) => {
+    let result: ReturnType<typeof parseDsn> | undefined;
+    expect(printedDuring(() => (result = parseDsn(text)))).toEqual([]);
+    if (!result) throw new Error('parseDsn returned nothing');
+    if (!result.ok) {
+      if (key !== undefined) expect(result.reason).not.toContain(key);
+      return;
+    }
+    // What it accepts, @sentry/core reads the same way, and it survives a round trip.
+    const { dsn } = result;
+    expect(parseDsn(dsnToString(dsn, true))).toEqual({ ok: true, dsn });
+    expect(printedDuring(() => expect(makeDsn(text.trim())).toEqual(dsn))).toEqual([]);
+  };
+
+  it('never prints, never names the key, and accepts only DSNs that round-trip', () => {
+    fc.assert(fc.property(dsnLike, (parts) => check(composed(parts), parts.key)), { numRuns: 2000 });
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => check(text)), { numRuns: 500 });
+  });
+
+  it('rejects a user part with more than one colon without printing it (what @sentry/core would log)', () => {
+    for (const text of ['https://abc123def::@sentry.example.com/42', 'https://abc123def:a:b@sentry.example.com/42']) {
+      const printed = printedDuring(() => expect(parseDsn(text)).toMatchObject({ ok: false, reason: expect.stringMatching(/key/) }));
+      expect(printed).toEqual([]);
+    }
   });
 });
 

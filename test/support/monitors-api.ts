@@ -19,12 +19,14 @@ export interface ApiProject { id: string; slug: string; name: string }
 export interface MonitorsApiOptions { token: string; org: string; projects: ApiProject[]; regionUrl?: string }
 export interface ApiRequest { method: string; url: URL; headers: Record<string, string | string[] | undefined>; body: Buffer }
 export interface ApiResponse { status: number; headers: Record<string, string>; body: string }
+export interface ApiFault { status: number; body?: string; headers?: Record<string, string> }
 export interface MonitorsApi {
   handle(request: ApiRequest): ApiResponse;
   monitors(): SerializedMonitor[];
   seed(count: number, projectSlug?: string): void;
   requests: { method: string; path: string }[];
-  setFault(fault: { status: number; body?: string; headers?: Record<string, string> } | undefined): void;
+  // A fixed answer to every request, or one chosen per request (undefined: answer normally).
+  setFault(fault: ApiFault | ((request: ApiRequest) => ApiFault | undefined) | undefined): void;
 }
 
 type EnvStatus = 'active' | 'disabled' | 'ok' | 'error';
@@ -208,7 +210,7 @@ const SEED_ZONES = [undefined, 'UTC', 'Europe/Vienna', 'America/New_York'];
 export function createMonitorsApi(options: MonitorsApiOptions): MonitorsApi {
   const store: Monitor[] = [];
   const requests: { method: string; path: string }[] = [];
-  let fault: { status: number; body?: string; headers?: Record<string, string> } | undefined;
+  let pickFault: ((request: ApiRequest) => ApiFault | undefined) | undefined;
   let seq = 0, seeded = 0, suffixes = 0;
   const guid = (n: number) => `5e17c0de-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
   const orgEnvironments = () => new Set(store.flatMap((m) => m.environments.map((e) => e.name)));
@@ -380,6 +382,7 @@ export function createMonitorsApi(options: MonitorsApiOptions): MonitorsApi {
   function handle(request: ApiRequest): ApiResponse {
     const { pathname } = request.url;
     requests.push({ method: request.method, path: pathname + request.url.search });
+    const fault = pickFault?.(request);
     if (fault) return { status: fault.status, headers: { ...fault.headers }, body: fault.body ?? '' };
     const route = /^\/api\/0\/organizations\/([^/]+)\/(?:(monitors)\/(?:([^/]+)\/)?)?$/.exec(pathname);
     if (!route) return catchAll(request);
@@ -443,7 +446,7 @@ export function createMonitorsApi(options: MonitorsApiOptions): MonitorsApi {
     monitors: () => store.map((m) => serialize(m)),
     seed,
     requests,
-    setFault: (next) => { fault = next; },
+    setFault: (next) => { pickFault = typeof next === 'function' || next === undefined ? next : () => next; },
   };
 }
 

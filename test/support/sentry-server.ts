@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { createServer, type Server } from 'node:http';
-import { listen, readRequest, writeAnswer } from '../../src/receiver/http.js';
+import type { Server } from 'node:http';
+import { BodyRejected, createHttpServer, listen, readRequest, writeAnswer } from '../../src/receiver/http.js';
 import { createIngest, type IngestRequest, type ReceiverRecord } from '../../src/receiver/ingest.js';
 import { createMonitorsApi, type MonitorsApi } from './monitors-api.js';
 
@@ -57,7 +57,8 @@ export async function startSentryServer(options: { fault?: FaultPicker; token?: 
   const requests: IngestRequest[] = [];
   const sockets = new Set<Socket>();
 
-  const server: Server = createServer((req, res) => {
+  // The receiver's HTTP server: the same body limits and timeouts as `cronmon listen`.
+  const server: Server = createHttpServer((req, res) => {
     readRequest(req).then(
       async (request) => {
         requests.push(request);
@@ -75,8 +76,9 @@ export async function startSentryServer(options: { fault?: FaultPicker; token?: 
         if (!res.destroyed) writeAnswer(res, answer);
       },
       (error: unknown) => {
-        records.push({ type: 'rejected', time: new Date(), layer: 'http', status: 400, reason: String(error) });
-        res.writeHead(400).end();
+        const status = error instanceof BodyRejected ? error.status : 400;
+        records.push({ type: 'rejected', time: new Date(), layer: 'http', status, reason: String(error) });
+        writeAnswer(res, { status, headers: {}, body: '' });
       },
     );
   });
