@@ -81,6 +81,8 @@ export interface AdoptOptions {
   cronmonPath?: string;
   /** The zone cron evaluates schedules in when no CRON_TZ line says (the system's). */
   defaultTimezone?: string;
+  /** The runtime to start cronmonPath with, by absolute path, where cron's PATH has none. */
+  interpreter?: string;
 }
 
 const DEFAULT_SHELL = '/bin/sh';
@@ -127,10 +129,12 @@ interface Pending {
 export function adoptCrontab(text: string, options: AdoptOptions = {}): AdoptResult {
   const cronmonPath = options.cronmonPath ?? 'cronmon';
   checkCronmonPath(cronmonPath);
+  if (options.interpreter !== undefined) checkCronmonPath(options.interpreter);
+  const launcher = [options.interpreter, cronmonPath].filter((word) => word !== undefined).map(shellQuote).join(' ');
   const parsed = parseCrontabText(text);
   const pending: Pending[] = [];
   parsed.forEach((line, index) => {
-    if (line.kind === 'job') pending.push(classify(line, index, parsed[index - 1], cronmonPath, options.defaultTimezone));
+    if (line.kind === 'job') pending.push(classify(line, index, parsed[index - 1], cronmonPath, launcher, options.defaultTimezone));
   });
 
   // Slugs named explicitly (directives, already-wrapped lines) are taken first, so that a
@@ -166,6 +170,7 @@ function classify(
   index: number,
   above: CrontabLine | undefined,
   cronmonPath: string,
+  launcher: string,
   defaultTimezone: string | undefined,
 ): Pending {
   const command = withoutDirective(job);
@@ -243,7 +248,7 @@ function classify(
   const quotedSchedule = scheduleArg.startsWith('@') ? scheduleArg : `'${scheduleArg}'`;
   const timezoneArg = lineZone !== undefined ? ` --timezone ${lineZone}` : '';
   pending.build = (slug) => {
-    const head = `${shellQuote(cronmonPath)} exec --slug ${slug} --schedule ${quotedSchedule}${timezoneArg} -- `;
+    const head = `${launcher} exec --slug ${slug} --schedule ${quotedSchedule}${timezoneArg} -- `;
     if (!needsShell(shellText, lex)) return job.prefix + head + job.command;
     const shell = job.env.SHELL !== undefined && job.env.SHELL !== '' && !/[%\n]/.test(job.env.SHELL) ? job.env.SHELL : DEFAULT_SHELL;
     const body = trimCommentGap(shellText);
@@ -313,6 +318,9 @@ function readCronmonWords(text: string, words: readonly ShellWord[], cronmonPath
     const eq = word.value.indexOf('=');
     assignments[word.value.slice(0, eq)] = word.value.slice(eq + 1);
   }
+  // `/usr/local/bin/node /opt/cronmon/bin/cronmon exec …`, as written where cron's PATH has no node.
+  const [first, second] = [words[at], words[at + 1]];
+  if (first && second && /(^|\/)node(js)?$/.test(first.value) && isCronmon(second.value, cronmonPath)) at++;
   const program = words[at];
   if (!program || !isCronmon(program.value, cronmonPath)) return undefined;
   const call: CronmonCall = { subcommand: words[at + 1]?.value ?? '', command: '' };

@@ -139,11 +139,12 @@ export function findOnPath(name: string, path: string): string | undefined {
 
 /**
  * Why cron could not start `cronmonPath` with the given PATH, or undefined when it can: a bare
- * `cronmon` must be on that PATH, and the `#!/usr/bin/env node` of bin/cronmon needs `node` there.
+ * `cronmon` must be on that PATH, and the `#!/usr/bin/env node` of bin/cronmon needs `node` there
+ * (`nodePath`: the node that runs cronmon that way; undefined when the line names its runtime).
  */
-export function unreachableReason(cronmonPath: string, path: string, nodePath: string = process.execPath): string | undefined {
+export function unreachableReason(cronmonPath: string, path: string, nodePath?: string): string | undefined {
   if (!cronmonPath.includes('/') && !findOnPath(cronmonPath, path)) return `${cronmonPath} is not found on PATH=${path}`;
-  if (/^node(js)?(\.exe)?$/.test(basename(nodePath)) && !findOnPath('node', path)) {
+  if (nodePath !== undefined && /^node(js)?(\.exe)?$/.test(basename(nodePath)) && !findOnPath('node', path)) {
     return `node (which runs cronmon, #!/usr/bin/env node) is not found on PATH=${path}`;
   }
   return undefined;

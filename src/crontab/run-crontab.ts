@@ -50,7 +50,15 @@ export async function runCrontab(file: string | undefined, flags: CrontabFlags, 
   const parsed = parse.parseCrontabText(text);
   const hint = parse.systemCrontabHint(parsed);
   if (hint) throw usageError(`${source} looks like a system crontab: ${hint}; only user crontabs are supported`);
-  const result = adopt.adoptCrontab(text, defaultTimezone === undefined ? { cronmonPath } : { cronmonPath, defaultTimezone });
+  // bin/cronmon starts with `#!/usr/bin/env node`: where cron's PATH has no node, the lines name
+  // this one by its absolute path.
+  const cronPaths = new Set(parsed.filter((line) => line.kind === 'job').map((line) => envOf(line).PATH ?? io.CRON_DEFAULT_PATH));
+  const interpreter = flags.cronmonPath === undefined && runsOnNode() && [...cronPaths].some((path) => !io.findOnPath('node', path)) ? process.execPath : undefined;
+  const result = adopt.adoptCrontab(text, {
+    cronmonPath,
+    ...(defaultTimezone === undefined ? {} : { defaultTimezone }),
+    ...(interpreter === undefined ? {} : { interpreter }),
+  });
 
   for (const line of parsed) {
     if (line.kind === 'invalid') log.warn(`line ${line.number} of ${source} is left alone: ${line.reason}`);
@@ -58,7 +66,7 @@ export async function runCrontab(file: string | undefined, flags: CrontabFlags, 
   const toWrap = result.jobs.filter((job) => job.state === 'wrapped');
   const paths = new Set(toWrap.map((job) => envOf(parsed[job.line - 1]).PATH ?? io.CRON_DEFAULT_PATH));
   for (const path of paths) {
-    const reason = io.unreachableReason(cronmonPath, path);
+    const reason = io.unreachableReason(cronmonPath, path, interpreter === undefined ? process.execPath : undefined);
     if (reason) log.warn(`cron could not start the wrapped jobs: ${reason}; add a PATH=… line above them or use --cronmon-path`);
   }
 
@@ -90,7 +98,11 @@ const envOf = (line: { kind: string; env?: Readonly<Record<string, string>> } | 
 
 // The installed cronmon, by absolute path (crontabs run with PATH=/usr/bin:/bin); a bare
 // `cronmon` when this one was not started through its bin script or lives in an npx cache.
+const runsOnNode = () => /^node(js)?(\.exe)?$/.test(basename(process.execPath));
+
+// This cronmon by its absolute path: the single executable itself, or bin/cronmon.
 function defaultCronmonPath(): string {
+  if (!runsOnNode()) return process.execPath;
   const script = process.argv[1];
   if (script !== undefined && isAbsolute(script) && basename(script) === 'cronmon' && !script.includes('/_npx/')) return script;
   return 'cronmon';

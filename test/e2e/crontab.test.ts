@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -275,5 +275,22 @@ describe('a wrapped line, run as cron runs it', () => {
     const touch = sentry.checkIns().filter((checkIn) => checkIn.slug === 'touch-ran');
     expect(touch.map((checkIn) => checkIn.status)).toEqual(['in_progress', 'ok']);
     expect(touch[0]?.monitorConfig).toMatchObject({ schedule: { type: 'crontab', value: '*/5 * * * *' } });
+  });
+  it("names node by its absolute path where the crontab's PATH has none, and the line runs there", async () => {
+    const { dir, file } = crontabFile();
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    for (const tool of ['sh', 'touch']) symlinkSync(execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim(), join(bin, tool));
+    writeFileSync(file, `PATH=${bin}\n0 3 * * * touch ran # cronmon: slug=no-node-${process.pid}\n`);
+    const applied = await runCli(['crontab', file, '--apply'], { env: env() });
+    expect(applied.code).toBe(0);
+    expect(applied.stderr).toBe('');
+    const [job] = parseCrontabText(readFileSync(file, 'utf8')).filter((line): line is JobLine => line.kind === 'job');
+    expect(job?.command).toBe(`${process.execPath} ${CLI} exec --slug no-node-${process.pid} --schedule '0 3 * * *' -- touch ran # cronmon: slug=no-node-${process.pid}`);
+    expect(await runLine(job!, dir, { PATH: bin, SENTRY_DSN: sentry.dsn })).toBe(0);
+    expect(existsSync(join(dir, 'ran'))).toBe(true);
+    expect(sentry.checkIns().filter((c) => c.slug === `no-node-${process.pid}`).map((c) => c.status)).toEqual(['in_progress', 'ok']);
+    const again = await runCli(['crontab', file, '--apply'], { env: env() });
+    expect(stdout(again)).toContain('Nothing to change.');
   });
 });
