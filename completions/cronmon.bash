@@ -13,7 +13,7 @@ __cronmon_command() {
       vals='' optvals='' job='' ;;
     exec)
       subs=''
-      opts='--dsn --environment -e --slug --schedule --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --tail-bytes --no-log --log-on --send-timeout --timeout --kill-grace --lock --lock-wait --dry-run --config --quiet -q --verbose -v --help -h'
+      opts='--dsn --environment -e --slug --schedule --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --tail-bytes --no-log --no-server-name --log-on --send-timeout --timeout --kill-grace --lock --lock-wait --dry-run --config --quiet -q --verbose -v --help -h'
       vals='--dsn --environment -e --slug --schedule --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --tail-bytes --log-on --send-timeout --timeout --kill-grace --lock-wait --config' optvals=--lock job=0 ;;
     heartbeat)
       subs=''

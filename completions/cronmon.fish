@@ -208,6 +208,7 @@ complete -c cronmon -n '__cronmon_at \'exec\'' -l recovery-threshold -r -f -d 's
 complete -c cronmon -n '__cronmon_at \'exec\'' -l owner -r -f -d 'owner of the monitor: user:<id> or team:<id>'
 complete -c cronmon -n '__cronmon_at \'exec\'' -l tail-bytes -r -f -d 'bytes of output kept for the failure report (max 102400)'
 complete -c cronmon -n '__cronmon_at \'exec\'' -l no-log -d 'never send output to Sentry'
+complete -c cronmon -n '__cronmon_at \'exec\'' -l no-server-name -d 'leave this host\'s name out of failure events'
 complete -c cronmon -n '__cronmon_at \'exec\'' -l log-on -r -f -a 'error always' -d 'when to send the output tail'
 complete -c cronmon -n '__cronmon_at \'exec\'' -l send-timeout -r -f -d 'hard bound on each delivery, e.g. 500ms, 5s'
 complete -c cronmon -n '__cronmon_at \'exec\'' -l timeout -r -f -d 'SIGTERM the job\'s process group after this long (30s, 15m, 2h…); reported error, exit 124'

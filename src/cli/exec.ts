@@ -12,6 +12,7 @@ export function makeExecCommand(): Command {
   command
     .option('--tail-bytes <n>', 'bytes of output kept for the failure report (max 102400)', '102400')
     .option('--no-log', 'never send output to Sentry')
+    .option('--no-server-name', "leave this host's name out of failure events")
     .addOption(choice('--log-on <when>', 'when to send the output tail', ['error', 'always']).default('error'))
     .option('--send-timeout <duration>', 'hard bound on each delivery, e.g. 500ms, 5s', '5s')
     .option('--timeout <duration>', "SIGTERM the job's process group after this long (30s, 15m, 2h…); reported error, exit 124")

@@ -20,11 +20,13 @@ export interface CronmonConfig {
   org?: string | undefined;
   project?: string | undefined;
   url?: string | undefined;
+  // false: failure events leave out the host name (as --no-server-name).
+  serverName?: boolean | undefined;
   // Keyed by the normalised slug.
   monitors: Record<string, MonitorEntry>;
 }
 
-const TOP_KEYS = ['dsn', 'environment', 'org', 'project', 'url', 'monitors'] as const;
+const TOP_KEYS = ['dsn', 'environment', 'org', 'project', 'url', 'serverName', 'monitors'] as const;
 const NUMBER_KEYS = ['checkinMargin', 'maxRuntime', 'failureThreshold', 'recoveryThreshold'] as const;
 const STRING_KEYS = ['schedule', 'interval', 'timezone', 'owner', 'name', 'timeout', 'killGrace'] as const;
 const MONITOR_KEYS: readonly string[] = [...STRING_KEYS, ...NUMBER_KEYS, 'muted'];
@@ -50,6 +52,7 @@ export function validateConfig(raw: unknown, file: string): CronmonConfig {
     org: text('org', raw.org),
     project: text('project', raw.project),
     url: text('url', raw.url),
+    serverName: raw.serverName === undefined || typeof raw.serverName === 'boolean' ? raw.serverName : fail('serverName', 'must be true or false'),
     // No prototype: a monitor named "constructor" must not collide with Object.prototype, and a
     // lookup of an undeclared slug must find nothing.
     monitors: Object.create(null) as Record<string, MonitorEntry>,

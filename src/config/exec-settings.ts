@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import type { LogOn, MonitoredJobOptions } from '../run/monitored-job.js';
@@ -19,6 +20,8 @@ export interface ExecFlags extends ReportingFlags {
   // true for a bare --lock, the file for --lock FILE
   lock?: string | boolean | undefined;
   lockWait?: string | undefined;
+  // false with --no-server-name
+  serverName?: boolean | undefined;
 }
 
 const DEFAULT_KILL_GRACE = '10s';
@@ -51,6 +54,7 @@ export async function resolveExecOptions(
     command,
     logOn,
     tailBytes: parseTailBytes(flags.tailBytes),
+    serverName: flags.serverName === false || reporting.config?.serverName === false ? undefined : hostname(),
     sendTimeoutMs: parseDuration(flags.sendTimeout ?? DEFAULT_SEND_TIMEOUT, '--send-timeout'),
     timeoutMs,
     killGraceMs,

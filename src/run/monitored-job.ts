@@ -21,6 +21,8 @@ export interface MonitoredJobOptions {
   dsn?: { raw: string; source: string; parsed: DsnResult } | undefined;
   logOn: LogOn;
   tailBytes: number;
+  // The host name failure events carry; undefined with --no-server-name.
+  serverName?: string | undefined;
   sendTimeoutMs: number;
   // --timeout / --kill-grace
   timeoutMs?: number | undefined;
@@ -144,6 +146,7 @@ function outputLog(options: MonitoredJobOptions, result: JobResult, traceId: str
     exitCode: outcome.exitCode,
     command: options.command,
     durationMs: result.durationMs,
+    serverName: options.serverName,
   });
   const attachments = result.tail.byteLength > 0
     ? [{ filename: 'output-tail.log', contentType: 'text/plain', data: result.tail }]

@@ -11,6 +11,7 @@ export interface FailureEvent {
   logger: string;
   environment: string;
   logentry: { formatted: string };
+  server_name?: string;
   tags: Record<string, string>;
   contexts: {
     monitor: { slug: string };
@@ -33,6 +34,8 @@ export interface FailureEventInput {
   exitCode: number;
   command: readonly string[];
   durationMs: number;
+  // The host the job ran on; undefined leaves it out (--no-server-name).
+  serverName?: string | undefined;
 }
 
 export function buildFailureEvent(input: FailureEventInput): FailureEvent {
@@ -44,7 +47,12 @@ export function buildFailureEvent(input: FailureEventInput): FailureEvent {
     logger: CLIENT_NAME,
     environment: input.environment,
     logentry: { formatted: input.message },
-    tags: { 'monitor.slug': input.slug, exit_code: String(input.exitCode) },
+    ...(input.serverName === undefined ? {} : { server_name: input.serverName }),
+    tags: {
+      'monitor.slug': input.slug,
+      exit_code: String(input.exitCode),
+      ...(input.serverName === undefined ? {} : { host: input.serverName }),
+    },
     contexts: {
       monitor: { slug: input.slug },
       trace: { trace_id: input.traceId, span_id: input.spanId, type: 'trace' },

@@ -78,7 +78,7 @@ describe('validateConfig refuses, naming file, key and rule', () => {
   it('unknown top-level keys (including an auth token, which is never read from the file)', () => {
     for (const key of ['token', 'authToken', 'slug', 'Dsn', 'monitor']) {
       expect(configErrorOf({ [key]: 'x' }).message).toBe(
-        `${FILE}: ${key} is not a known key (expected one of: dsn, environment, org, project, url, monitors)`,
+        `${FILE}: ${key} is not a known key (expected one of: dsn, environment, org, project, url, serverName, monitors)`,
       );
     }
   });

@@ -1,5 +1,5 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOBS, cronEnv, runCli, startCli } from '../support/cli.js';
@@ -177,6 +177,27 @@ describe('cronmon exec passes the job through untouched', () => {
     expect(result.stderr).toBe('');
     expect(sentry.rejected()).toEqual([]);
     expect(eventsFor(slug)[0]?.attachments[0]?.data.toString()).toBe('the last words\n');
+  });
+
+  it("names the host in failure events, unless --no-server-name or serverName: false", async () => {
+    const failing = ['sh', '-c', 'exit 1'];
+    const named = uniqueSlug();
+    await runCli(['exec', '--slug', named, '--', ...failing], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
+    expect(eventsFor(named)[0]?.event).toMatchObject({ server_name: hostname(), tags: { host: hostname() } });
+    const unnamed = uniqueSlug();
+    await runCli(['exec', '--slug', unnamed, '--no-server-name', '--', ...failing], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
+    const configured = uniqueSlug();
+    const env = cronEnv({ SENTRY_DSN: sentry.dsn });
+    const project = join(env.HOME ?? '', 'project');
+    mkdirSync(project);
+    writeFileSync(join(project, '.cronmonrc.json'), '{"serverName": false}');
+    await runCli(['exec', '--slug', configured, '--', ...failing], { env, cwd: project });
+    for (const slug of [unnamed, configured]) {
+      const event = eventsFor(slug)[0]?.event;
+      expect(event?.tags).toBeDefined();
+      expect(event?.server_name).toBeUndefined();
+      expect((event?.tags as Record<string, string>).host).toBeUndefined();
+    }
   });
 
   it('honours a smaller --tail-bytes', async () => {
