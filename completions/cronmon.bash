@@ -13,24 +13,28 @@ __cronmon_command() {
       vals='' optvals='' job='' ;;
     exec)
       subs=''
-      opts='--dsn --environment -e --slug --schedule --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --tail-bytes --no-log --no-server-name --log-on --send-timeout --timeout --kill-grace --lock --lock-wait --dry-run --config --quiet -q --verbose -v --help -h'
-      vals='--dsn --environment -e --slug --schedule --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --tail-bytes --log-on --send-timeout --timeout --kill-grace --lock-wait --config' optvals=--lock job=0 ;;
+      opts='--dsn --environment -e --slug --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --tail-bytes --no-log --no-server-name --log-on --send-timeout --timeout --kill-grace --lock --lock-wait --dry-run --config --quiet -q --verbose -v --help -h'
+      vals='--dsn --environment -e --slug --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --tail-bytes --log-on --send-timeout --timeout --kill-grace --lock-wait --config' optvals=--lock job=0 ;;
     heartbeat)
       subs=''
-      opts='--dsn --environment -e --slug --status --duration --check-in-id --send-timeout --json --dry-run --schedule --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --config --quiet -q --verbose -v --help -h'
-      vals='--dsn --environment -e --slug --status --duration --check-in-id --send-timeout --schedule --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --config' optvals='' job='' ;;
+      opts='--dsn --environment -e --slug --status --duration --check-in-id --send-timeout --json --dry-run --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --config --quiet -q --verbose -v --help -h'
+      vals='--dsn --environment -e --slug --status --duration --check-in-id --send-timeout --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --config' optvals='' job='' ;;
     upsert)
       subs=''
-      opts='--slug --name --muted --no-muted --schedule --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --auth-token --org --project --url --via --dsn --environment -e --dry-run --json --config --quiet -q --verbose -v --help -h'
-      vals='--slug --name --schedule --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --auth-token --org --project --url --via --dsn --environment -e --config' optvals='' job='' ;;
+      opts='--slug --name --muted --no-muted --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --auth-token --org --project --url --via --dsn --environment -e --dry-run --json --config --quiet -q --verbose -v --help -h'
+      vals='--slug --name --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --auth-token --org --project --url --via --dsn --environment -e --config' optvals='' job='' ;;
     monitors)
-      subs='list help'
+      subs='list run help'
       opts='--help -h'
       vals='' optvals='' job='' ;;
     'monitors list')
       subs=''
       opts='--auth-token --org --project --url --json --config --quiet -q --verbose -v --help -h'
       vals='--auth-token --org --project --url --config' optvals='' job='' ;;
+    'monitors run')
+      subs=''
+      opts='--dsn --environment -e --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --tail-bytes --no-log --no-server-name --log-on --send-timeout --timeout --kill-grace --lock --lock-wait --dry-run --config --quiet -q --verbose -v --help -h'
+      vals='--dsn --environment -e --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --tail-bytes --log-on --send-timeout --timeout --kill-grace --lock-wait --config' optvals=--lock job=1 ;;
     'monitors help')
       subs=''
       opts=''
@@ -59,9 +63,9 @@ __cronmon_command() {
 __cronmon_option_value() {
   case "$1 $2" in
     'exec --slug'|'heartbeat --slug'|'upsert --slug') __cronmon_slugs "$3" ;;
-    'exec --interval'|'heartbeat --interval'|'upsert --interval') __cronmon_reply "$3" '1 minute' '5 minutes' '10 minutes' '15 minutes' '30 minutes' '1 hour' '2 hours' '6 hours' '12 hours' '1 day' '1 week' '1 month' '1 year' ;;
-    'exec --log-on') __cronmon_reply "$3" error always ;;
-    'exec --lock'|'exec --config'|'heartbeat --config'|'upsert --config'|'monitors list --config'|'crontab --cronmon-path') __cronmon_files "$3" ;;
+    'exec --interval'|'heartbeat --interval'|'upsert --interval'|'monitors run --interval') __cronmon_reply "$3" '1 minute' '5 minutes' '10 minutes' '15 minutes' '30 minutes' '1 hour' '2 hours' '6 hours' '12 hours' '1 day' '1 week' '1 month' '1 year' ;;
+    'exec --log-on'|'monitors run --log-on') __cronmon_reply "$3" error always ;;
+    'exec --lock'|'exec --config'|'heartbeat --config'|'upsert --config'|'monitors list --config'|'monitors run --lock'|'monitors run --config'|'crontab --cronmon-path') __cronmon_files "$3" ;;
     'heartbeat --status') __cronmon_reply "$3" ok error in_progress ;;
     'upsert --via') __cronmon_reply "$3" api checkin ;;
   esac
@@ -72,7 +76,7 @@ __cronmon_argument() {
   case $1 in
     'monitors help')
       case $2 in
-        0) __cronmon_reply "$3" list ;;
+        0) __cronmon_reply "$3" list run ;;
       esac ;;
     crontab)
       case $2 in

@@ -11,21 +11,21 @@ function __cronmon_command --no-scope-shadowing --argument-names path
             set job ''
         case 'exec'
             set subs 
-            set vals '--dsn' '--environment' '-e' '--slug' '--schedule' '--interval' '--timezone' '--checkin-margin' '--max-runtime' '--failure-threshold' '--recovery-threshold' '--owner' '--tail-bytes' '--log-on' '--send-timeout' '--timeout' '--kill-grace' '--lock-wait' '--config'
+            set vals '--dsn' '--environment' '-e' '--slug' '--schedule' '-s' '--interval' '--timezone' '--checkin-margin' '--max-runtime' '--failure-threshold' '--recovery-threshold' '--owner' '--tail-bytes' '--log-on' '--send-timeout' '--timeout' '--kill-grace' '--lock-wait' '--config'
             set optvals '--lock'
             set job 0
         case 'heartbeat'
             set subs 
-            set vals '--dsn' '--environment' '-e' '--slug' '--status' '--duration' '--check-in-id' '--send-timeout' '--schedule' '--interval' '--timezone' '--checkin-margin' '--max-runtime' '--failure-threshold' '--recovery-threshold' '--owner' '--config'
+            set vals '--dsn' '--environment' '-e' '--slug' '--status' '--duration' '--check-in-id' '--send-timeout' '--schedule' '-s' '--interval' '--timezone' '--checkin-margin' '--max-runtime' '--failure-threshold' '--recovery-threshold' '--owner' '--config'
             set optvals 
             set job ''
         case 'upsert'
             set subs 
-            set vals '--slug' '--name' '--schedule' '--interval' '--timezone' '--checkin-margin' '--max-runtime' '--failure-threshold' '--recovery-threshold' '--owner' '--auth-token' '--org' '--project' '--url' '--via' '--dsn' '--environment' '-e' '--config'
+            set vals '--slug' '--name' '--schedule' '-s' '--interval' '--timezone' '--checkin-margin' '--max-runtime' '--failure-threshold' '--recovery-threshold' '--owner' '--auth-token' '--org' '--project' '--url' '--via' '--dsn' '--environment' '-e' '--config'
             set optvals 
             set job ''
         case 'monitors'
-            set subs 'list' 'help'
+            set subs 'list' 'run' 'help'
             set vals 
             set optvals 
             set job ''
@@ -34,6 +34,11 @@ function __cronmon_command --no-scope-shadowing --argument-names path
             set vals '--auth-token' '--org' '--project' '--url' '--config'
             set optvals 
             set job ''
+        case 'monitors run'
+            set subs 
+            set vals '--dsn' '--environment' '-e' '--schedule' '-s' '--interval' '--timezone' '--checkin-margin' '--max-runtime' '--failure-threshold' '--recovery-threshold' '--owner' '--tail-bytes' '--log-on' '--send-timeout' '--timeout' '--kill-grace' '--lock-wait' '--config'
+            set optvals '--lock'
+            set job 1
         case 'monitors help'
             set subs 
             set vals 
@@ -198,7 +203,7 @@ complete -c cronmon -n '__cronmon_at \'\'' -s h -l help -d 'display help for com
 complete -c cronmon -n '__cronmon_at \'exec\'' -l dsn -r -f -d 'Sentry DSN to report to; never printed (env: SENTRY_DSN)'
 complete -c cronmon -n '__cronmon_at \'exec\'' -s e -l environment -r -f -d 'environment of the check-ins, default production (env: SENTRY_ENVIRONMENT)'
 complete -c cronmon -n '__cronmon_at \'exec\'' -l slug -r -f -a '(__cronmon_slugs)' -d 'monitor slug, normalised as Sentry does (env: CRONMON_SLUG)'
-complete -c cronmon -n '__cronmon_at \'exec\'' -l schedule -r -f -d 'crontab schedule to create/update the monitor with, e.g. \'0 3 * * *\' or @daily'
+complete -c cronmon -n '__cronmon_at \'exec\'' -s s -l schedule -r -f -d 'crontab schedule to create/update the monitor with, e.g. \'0 3 * * *\' or @daily'
 complete -c cronmon -n '__cronmon_at \'exec\'' -l interval -r -f -a '1\\ minute 5\\ minutes 10\\ minutes 15\\ minutes 30\\ minutes 1\\ hour 2\\ hours 6\\ hours 12\\ hours 1\\ day 1\\ week 1\\ month 1\\ year' -d 'interval schedule instead of a crontab, e.g. \'10 minutes\''
 complete -c cronmon -n '__cronmon_at \'exec\'' -l timezone -r -f -d 'time zone of the schedule, e.g. Europe/Vienna'
 complete -c cronmon -n '__cronmon_at \'exec\'' -l checkin-margin -r -f -d 'minutes a check-in may be late before it counts as missed (0-40320)'
@@ -231,7 +236,7 @@ complete -c cronmon -n '__cronmon_at \'heartbeat\'' -l check-in-id -r -f -d 'clo
 complete -c cronmon -n '__cronmon_at \'heartbeat\'' -l send-timeout -r -f -d 'hard bound on the delivery, e.g. 500ms, 5s'
 complete -c cronmon -n '__cronmon_at \'heartbeat\'' -l json -d 'print the check-in as JSON on stdout'
 complete -c cronmon -n '__cronmon_at \'heartbeat\'' -l dry-run -d 'print the envelope that would be sent on stderr, send nothing'
-complete -c cronmon -n '__cronmon_at \'heartbeat\'' -l schedule -r -f -d 'crontab schedule to create/update the monitor with, e.g. \'0 3 * * *\' or @daily'
+complete -c cronmon -n '__cronmon_at \'heartbeat\'' -s s -l schedule -r -f -d 'crontab schedule to create/update the monitor with, e.g. \'0 3 * * *\' or @daily'
 complete -c cronmon -n '__cronmon_at \'heartbeat\'' -l interval -r -f -a '1\\ minute 5\\ minutes 10\\ minutes 15\\ minutes 30\\ minutes 1\\ hour 2\\ hours 6\\ hours 12\\ hours 1\\ day 1\\ week 1\\ month 1\\ year' -d 'interval schedule instead of a crontab, e.g. \'10 minutes\''
 complete -c cronmon -n '__cronmon_at \'heartbeat\'' -l timezone -r -f -d 'time zone of the schedule, e.g. Europe/Vienna'
 complete -c cronmon -n '__cronmon_at \'heartbeat\'' -l checkin-margin -r -f -d 'minutes a check-in may be late before it counts as missed (0-40320)'
@@ -249,7 +254,7 @@ complete -c cronmon -n '__cronmon_at \'upsert\'' -l slug -r -f -a '(__cronmon_sl
 complete -c cronmon -n '__cronmon_at \'upsert\'' -l name -r -f -d 'display name of the monitor (API only)'
 complete -c cronmon -n '__cronmon_at \'upsert\'' -l muted -d 'mute the monitor (API only)'
 complete -c cronmon -n '__cronmon_at \'upsert\'' -l no-muted -d 'unmute the monitor (API only)'
-complete -c cronmon -n '__cronmon_at \'upsert\'' -l schedule -r -f -d 'crontab schedule to create/update the monitor with, e.g. \'0 3 * * *\' or @daily'
+complete -c cronmon -n '__cronmon_at \'upsert\'' -s s -l schedule -r -f -d 'crontab schedule to create/update the monitor with, e.g. \'0 3 * * *\' or @daily'
 complete -c cronmon -n '__cronmon_at \'upsert\'' -l interval -r -f -a '1\\ minute 5\\ minutes 10\\ minutes 15\\ minutes 30\\ minutes 1\\ hour 2\\ hours 6\\ hours 12\\ hours 1\\ day 1\\ week 1\\ month 1\\ year' -d 'interval schedule instead of a crontab, e.g. \'10 minutes\''
 complete -c cronmon -n '__cronmon_at \'upsert\'' -l timezone -r -f -d 'time zone of the schedule, e.g. Europe/Vienna'
 complete -c cronmon -n '__cronmon_at \'upsert\'' -l checkin-margin -r -f -d 'minutes a check-in may be late before it counts as missed (0-40320)'
@@ -273,6 +278,7 @@ complete -c cronmon -n '__cronmon_at \'upsert\'' -s h -l help -d 'display help f
 
 # cronmon monitors
 complete -c cronmon -n '__cronmon_at_argument \'monitors\' 0' -f -a 'list' -d 'list the organization\'s monitors (all pages)'
+complete -c cronmon -n '__cronmon_at_argument \'monitors\' 0' -f -a 'run' -d 'exec in sentry-cli\'s form: run a job and report it under <slug>'
 complete -c cronmon -n '__cronmon_at_argument \'monitors\' 0' -f -a 'help' -d 'display help for command'
 complete -c cronmon -n '__cronmon_at \'monitors\'' -s h -l help -d 'display help for command'
 
@@ -287,8 +293,34 @@ complete -c cronmon -n '__cronmon_at \'monitors list\'' -s q -l quiet -d 'no not
 complete -c cronmon -n '__cronmon_at \'monitors list\'' -s v -l verbose -d 'one line per request on stderr, secrets masked (env: CRONMON_DEBUG=1)'
 complete -c cronmon -n '__cronmon_at \'monitors list\'' -s h -l help -d 'display help for command'
 
+# cronmon monitors run
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -l dsn -r -f -d 'Sentry DSN to report to; never printed (env: SENTRY_DSN)'
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -s e -l environment -r -f -d 'environment of the check-ins, default production (env: SENTRY_ENVIRONMENT)'
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -s s -l schedule -r -f -d 'crontab schedule to create/update the monitor with, e.g. \'0 3 * * *\' or @daily'
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -l interval -r -f -a '1\\ minute 5\\ minutes 10\\ minutes 15\\ minutes 30\\ minutes 1\\ hour 2\\ hours 6\\ hours 12\\ hours 1\\ day 1\\ week 1\\ month 1\\ year' -d 'interval schedule instead of a crontab, e.g. \'10 minutes\''
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -l timezone -r -f -d 'time zone of the schedule, e.g. Europe/Vienna'
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -l checkin-margin -r -f -d 'minutes a check-in may be late before it counts as missed (0-40320)'
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -l max-runtime -r -f -d 'minutes a run may take before it counts as timed out (1-10080)'
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -l failure-threshold -r -f -d 'failed runs in a row before an issue is opened (1-720)'
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -l recovery-threshold -r -f -d 'successful runs in a row before the issue is resolved (1-720)'
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -l owner -r -f -d 'owner of the monitor: user:<id> or team:<id>'
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -l tail-bytes -r -f -d 'bytes of output kept for the failure report (max 102400)'
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -l no-log -d 'never send output to Sentry'
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -l no-server-name -d 'leave this host\'s name out of failure events'
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -l log-on -r -f -a 'error always' -d 'when to send the output tail'
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -l send-timeout -r -f -d 'hard bound on each delivery, e.g. 500ms, 5s'
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -l timeout -r -f -d 'SIGTERM the job\'s process group after this long (30s, 15m, 2h…); reported error, exit 124'
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -l kill-grace -r -f -d 'after --timeout, SIGKILL what is left after this long (default 10s)'
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -l lock -F -d 'do not start while another run of this slug+environment holds the lock: print one line, exit 75'
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -l lock-wait -r -f -d 'wait up to this long (30s, 15m…) for the lock instead; implies --lock'
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -l dry-run -d 'run the job, print the envelopes that would be sent on stderr, send nothing'
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -l config -r -F -d 'config file to use instead of searching for one (env: CRONMON_CONFIG)'
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -s q -l quiet -d 'no notices; errors still go to stderr (env: CRONMON_QUIET=1)'
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -s v -l verbose -d 'one line per request on stderr, secrets masked (env: CRONMON_DEBUG=1)'
+complete -c cronmon -n '__cronmon_at \'monitors run\'' -s h -l help -d 'display help for command'
+
 # cronmon monitors help
-complete -c cronmon -n '__cronmon_at_argument \'monitors help\' 0' -f -a 'list'
+complete -c cronmon -n '__cronmon_at_argument \'monitors help\' 0' -f -a 'list run'
 
 # cronmon listen
 complete -c cronmon -n '__cronmon_at \'listen\'' -l port -r -f -d 'port to listen on; 0 picks a free one'

@@ -7,7 +7,28 @@ export function makeExecCommand(): Command {
     .usage('[options] -- <command> [args...]')
     .argument('<command...>', 'the job and its arguments')
     .passThroughOptions();
-  addReportingOptions(command);
+  addExecOptions(command);
+  return command.action((job: string[], flags: Record<string, unknown>) => runExec(job, flags));
+}
+
+// `cronmon monitors run <slug> -- <command…>`: exec in sentry-cli's form, a drop-in for
+// `sentry-cli monitors run`.
+export function makeMonitorsRunCommand(): Command {
+  const command = new Command('run')
+    .description("exec in sentry-cli's form: run a job and report it under <slug>")
+    .usage('[options] <slug> -- <command> [args...]')
+    .argument('<slug>', 'monitor slug')
+    .argument('<command...>', 'the job and its arguments')
+    .passThroughOptions();
+  addExecOptions(command, { slugArgument: true });
+  // With passThroughOptions, the `--` after <slug> reaches the command's words.
+  return command.action((slug: string, job: string[], flags: Record<string, unknown>) =>
+    runExec(job[0] === '--' ? job.slice(1) : job, { ...flags, slug }),
+  );
+}
+
+function addExecOptions(command: Command, { slugArgument = false } = {}): void {
+  addReportingOptions(command, { slug: !slugArgument });
   addMonitorConfigOptions(command);
   command
     .option('--tail-bytes <n>', 'bytes of output kept for the failure report (max 102400)', '102400')
@@ -22,12 +43,13 @@ export function makeExecCommand(): Command {
     .option('--dry-run', 'run the job, print the envelopes that would be sent on stderr, send nothing');
   addConfigOption(command);
   addOutputOptions(command);
-  return command.action(async (job: string[], flags: Record<string, unknown>) => {
-    const [{ resolveExecOptions }, { runMonitoredJob }] = await Promise.all([
-      import('../config/exec-settings.js'),
-      import('../run/monitored-job.js'),
-    ]);
-    const options = await resolveExecOptions(job, flags, process.env, process.stderr.isTTY === true, process.stdin.isTTY === true);
-    process.exitCode = await runMonitoredJob(options);
-  });
+}
+
+async function runExec(job: string[], flags: Record<string, unknown>): Promise<void> {
+  const [{ resolveExecOptions }, { runMonitoredJob }] = await Promise.all([
+    import('../config/exec-settings.js'),
+    import('../run/monitored-job.js'),
+  ]);
+  const options = await resolveExecOptions(job, flags, process.env, process.stderr.isTTY === true, process.stdin.isTTY === true);
+  process.exitCode = await runMonitoredJob(options);
 }

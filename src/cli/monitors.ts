@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { makeMonitorsRunCommand } from './exec.js';
 import { addApiOptions, addConfigOption, addOutputOptions } from './options.js';
 
 export function makeMonitorsCommand(): Command {
@@ -11,5 +12,5 @@ export function makeMonitorsCommand(): Command {
     const { runMonitorsList } = await import('../sentry/list-monitors.js');
     process.exitCode = await runMonitorsList(flags, process.env, process.stderr.isTTY === true);
   });
-  return new Command('monitors').description('manage Sentry cron monitors').addCommand(list);
+  return new Command('monitors').description('manage Sentry cron monitors').enablePositionalOptions().addCommand(list).addCommand(makeMonitorsRunCommand());
 }

@@ -4,11 +4,12 @@ import { Option, type Command } from 'commander';
 // Environment variables are resolved by src/config (flag > environment > config file), so they
 // are only named here.
 
-export function addReportingOptions(command: Command): Command {
-  return command
+// `slug: false` where the slug is an argument (`monitors run <slug>`).
+export function addReportingOptions(command: Command, { slug = true } = {}): Command {
+  command
     .option('--dsn <dsn>', 'Sentry DSN to report to; never printed (env: SENTRY_DSN)')
-    .option('-e, --environment <name>', 'environment of the check-ins, default production (env: SENTRY_ENVIRONMENT)')
-    .option('--slug <slug>', 'monitor slug, normalised as Sentry does (env: CRONMON_SLUG)');
+    .option('-e, --environment <name>', 'environment of the check-ins, default production (env: SENTRY_ENVIRONMENT)');
+  return slug ? command.option('--slug <slug>', 'monitor slug, normalised as Sentry does (env: CRONMON_SLUG)') : command;
 }
 
 export function addApiOptions(command: Command): Command {
@@ -24,8 +25,8 @@ export function addConfigOption(command: Command): Command {
 }
 
 export function addMonitorConfigOptions(command: Command): Command {
-  return command
-    .option('--schedule <crontab>', "crontab schedule to create/update the monitor with, e.g. '0 3 * * *' or @daily")
+  command
+    .option('-s, --schedule <crontab>', "crontab schedule to create/update the monitor with, e.g. '0 3 * * *' or @daily")
     .option('--interval <n unit>', "interval schedule instead of a crontab, e.g. '10 minutes'")
     .option('--timezone <iana>', 'time zone of the schedule, e.g. Europe/Vienna')
     .option('--checkin-margin <minutes>', 'minutes a check-in may be late before it counts as missed (0-40320)')
@@ -33,6 +34,17 @@ export function addMonitorConfigOptions(command: Command): Command {
     .option('--failure-threshold <n>', 'failed runs in a row before an issue is opened (1-720)')
     .option('--recovery-threshold <n>', 'successful runs in a row before the issue is resolved (1-720)')
     .option('--owner <actor>', 'owner of the monitor: user:<id> or team:<id>');
+  // sentry-cli's spellings, so that moving over is replacing `sentry-cli` with `cronmon`.
+  addAlias(command, '--check-in-margin <minutes>', 'checkinMargin');
+  addAlias(command, '--failure-issue-threshold <n>', 'failureThreshold');
+  return command;
+}
+
+// Another name for an option: accepted and completed nowhere, it sets the option it stands for.
+function addAlias(command: Command, flags: string, attribute: string): void {
+  const alias = new Option(flags).hideHelp();
+  command.addOption(alias);
+  command.on(`option:${alias.name()}`, (value: string) => command.setOptionValueWithSource(attribute, value, 'cli'));
 }
 
 export function addOutputOptions(command: Command): Command {

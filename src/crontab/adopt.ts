@@ -284,7 +284,7 @@ function trimCommentGap(text: string): string {
 
 // Options of `cronmon exec` that take a value as the next word (see src/cli/exec.ts, options.ts).
 const EXEC_VALUE_OPTIONS = new Set([
-  '--dsn', '-e', '--environment', '--slug', '--schedule', '--interval', '--timezone', '--checkin-margin',
+  '--dsn', '-e', '--environment', '--slug', '-s', '--schedule', '--interval', '--timezone', '--checkin-margin', '--check-in-margin', '--failure-issue-threshold',
   '--max-runtime', '--failure-threshold', '--recovery-threshold', '--owner', '--timeout', '--kill-grace',
   '--lock-wait', '--tail-bytes', '--log-on', '--send-timeout', '--config',
 ]);
@@ -340,6 +340,8 @@ function readCronmonWords(text: string, words: readonly ShellWord[], cronmonPath
     let optionValue: string | undefined;
     if (eq > 0 && value.startsWith('--')) optionValue = value.slice(eq + 1);
     else if (EXEC_VALUE_OPTIONS.has(name)) optionValue = words[++i]?.value;
+    // An optional value is taken, as commander takes it, when the next word is no option.
+    else if (name === '--lock' && words[i + 1] !== undefined && !words[i + 1]?.value.startsWith('-')) optionValue = words[++i]?.value;
     if (optionValue === undefined) continue;
     if (name === '--slug') call.slug = optionValue;
     if (name === '--timezone') call.timezone = optionValue;

@@ -139,6 +139,10 @@ describe('already wrapped', () => {
     ['0 3 * * * CRONMON_SLUG=from-env cronmon exec -- ./backup.sh', 'from-env', './backup.sh'],
     ['0 3 * * * cd /srv && cronmon exec --slug in-chain -- ./backup.sh', 'in-chain', './backup.sh'],
     ['0 3 * * * /opt/cm/cronmon-1.2 exec --slug custom -- ./backup.sh', 'custom', './backup.sh'],
+    ['0 3 * * * cronmon exec --slug locked --lock /run/lock/backup -- ./backup.sh', 'locked', './backup.sh'],
+    ['0 3 * * * cronmon exec --lock --slug bare-lock -- ./backup.sh', 'bare-lock', './backup.sh'],
+    ['0 3 * * * cronmon exec -s @daily --check-in-margin 5 --failure-issue-threshold 2 --slug cli-style -- ./backup.sh', 'cli-style', './backup.sh'],
+    ['0 3 * * * /usr/local/bin/node /opt/cronmon/bin/cronmon exec --slug with-node -- ./backup.sh', 'with-node', './backup.sh'],
   ])('%s', (line, slug, command) => {
     const job = oneJob(line, { cronmonPath: '/opt/cm/cronmon-1.2' });
     expect(job).toMatchObject({ state: 'already-wrapped', slug, command });

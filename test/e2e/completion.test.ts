@@ -159,7 +159,7 @@ for (const [shell, complete, generate] of SHELLS) {
   describe.skipIf(!available)(`${shell} completion of cronmon`, () => {
     it('completes subcommands', () => {
       expect(complete('cronmon e')).toEqual(['exec']);
-      expect(sorted(complete('cronmon monitors '))).toEqual(['help', 'list']);
+      expect(sorted(complete('cronmon monitors '))).toEqual(['help', 'list', 'run']);
       expect(sorted(complete('cronmon completion '))).toEqual(['bash', 'fish', 'zsh']);
       expect(complete('cronmon help mon')).toEqual(['monitors']);
     });
