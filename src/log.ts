@@ -14,6 +14,7 @@ export interface Log {
   // Output the user asked for on stderr (--dry-run envelopes), as it is.
   print(text: string): void;
   readonly verbose: boolean;
+  readonly quiet: boolean;
 }
 
 export interface LogOptions {
@@ -36,5 +37,6 @@ export function createLog(options: LogOptions): Log {
     debug: (message) => options.verbose && line(message),
     print: write,
     verbose: options.verbose,
+    quiet: options.quiet,
   };
 }

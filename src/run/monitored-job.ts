@@ -8,6 +8,7 @@ import { buildFailureEvent } from '../sentry/failure-event.js';
 import { createDryRunReporter, createReporter, type Delivery, type Reporter } from '../sentry/reporter.js';
 import { summariseDeliveries } from '../sentry/summary.js';
 import { describeOutcome } from './exit-status.js';
+import { loadOutage, outageFile, outageStep, saveOutage } from './outage.js';
 import { runJob, type JobResult } from './runner.js';
 
 export type LogOn = 'error' | 'always' | 'never';
@@ -109,7 +110,16 @@ async function report(
     reporter.finish();
   }
   const summary = summariseDeliveries(deliveries.filter((d): d is Delivery => d !== undefined));
-  if (summary) problems.push(summary);
+  const dsn = options.dsn?.parsed.ok ? options.dsn.parsed.dsn : undefined;
+  if (dsn && !options.dryRun) {
+    const file = outageFile(options.cacheDir, dsn.host);
+    const step = outageStep(loadOutage(file), summary, Date.now());
+    saveOutage(file, step.next);
+    const line = log.verbose ? (summary ?? step.say) : step.say;
+    if (line !== undefined && (log.verbose || !log.quiet)) problems.push(line);
+  } else if (summary) {
+    problems.push(summary);
+  }
   if (problems.length > 0) log.error(problems.join('; '));
 }
 

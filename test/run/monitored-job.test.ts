@@ -13,7 +13,7 @@ afterEach(() => {
 function options(overrides: Partial<MonitoredJobOptions>): MonitoredJobOptions {
   const cacheDir = mkdtempSync(join(tmpdir(), 'cronmon-job-'));
   dirs.push(cacheDir);
-  const log: Log = { error() {}, warn() {}, notice() {}, debug() {}, print() {}, verbose: false };
+  const log: Log = { error() {}, warn() {}, notice() {}, debug() {}, print() {}, verbose: false, quiet: false };
   return {
     command: ['sh', '-c', 'exit 3'],
     slug: 'unit',
@@ -43,6 +43,7 @@ describe('runMonitoredJob', () => {
         throw new Error('broken stderr');
       },
       verbose: false,
+      quiet: false,
     };
     const code = await runMonitoredJob(options({ dryRun: true, log }));
     expect(code).toBe(3);
