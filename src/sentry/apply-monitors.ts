@@ -9,6 +9,7 @@ import type { DesiredMonitor } from '../monitor/monitor-plan.js';
 import { createApiClient } from './api.js';
 import { maskDsn, parseDsn } from './dsn.js';
 import { sendHeartbeat } from './heartbeat.js';
+import { ConnectionPool } from './keep-alive.js';
 import { regionUrl } from './monitors-api.js';
 import { upsertMonitors, type UpsertResult } from './upsert-monitors.js';
 
@@ -31,7 +32,7 @@ export async function runUpsert(flags: ApplyFlags, env: NodeJS.ProcessEnv, stder
 
   const { token, org, project } = requireSettings(settings, ['token', 'org', 'project'],
     '. Without a token, `--via checkin` upserts with the DSN instead (Sentry records that as a run)');
-  const options = { url: settings.url, token, timeoutMs: API_TIMEOUT_MS, onRequest: settings.log.debug };
+  const options = { url: settings.url, token, timeoutMs: API_TIMEOUT_MS, onRequest: settings.log.debug, pool: new ConnectionPool() };
   const api = createApiClient(options, await regionUrl(createApiClient(options), org));
   const results = await upsertMonitors(api, org, project, desired, flags.dryRun === true);
   if (flags.json) {
