@@ -14,7 +14,7 @@ export async function runMonitorsList(flags: ListFlags, env: NodeJS.ProcessEnv, 
   const settings = await resolveApiSettings(flags, env, stderrIsTTY);
   const { token, org } = requireSettings(settings, ['token', 'org']);
   // One pool for the region lookup and every page: one connection per host.
-  const options = { url: settings.url, token, timeoutMs: 30_000, onRequest: settings.log.debug, pool: new ConnectionPool() };
+  const options = { url: settings.url, token, timeoutMs: 30_000, onRequest: settings.log.debug, network: settings.network, pool: new ConnectionPool() };
   const api = createApiClient(options, await regionUrl(createApiClient(options), org));
   // Only an explicit --project filters; a default project from .sentryclirc does not hide the rest.
   const project = flags.project ?? env.SENTRY_PROJECT;
