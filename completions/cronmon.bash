@@ -13,28 +13,28 @@ __cronmon_command() {
       vals='' optvals='' job='' ;;
     exec)
       subs=''
-      opts='--dsn --environment -e --slug --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --tail-bytes --no-log --no-server-name --log-on --send-timeout --timeout --kill-grace --lock --lock-wait --dry-run --config --quiet -q --verbose -v --help -h'
-      vals='--dsn --environment -e --slug --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --tail-bytes --log-on --send-timeout --timeout --kill-grace --lock-wait --config' optvals=--lock job=0 ;;
+      opts='--dsn --environment -e --slug --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --tail-bytes --no-log --no-server-name --log-on --send-timeout --timeout --kill-grace --lock --lock-wait --dry-run --proxy --header --config --quiet -q --verbose -v --help -h'
+      vals='--dsn --environment -e --slug --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --tail-bytes --log-on --send-timeout --timeout --kill-grace --lock-wait --proxy --header --config' optvals=--lock job=0 ;;
     heartbeat)
       subs=''
-      opts='--dsn --environment -e --slug --status --duration --check-in-id --send-timeout --json --dry-run --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --config --quiet -q --verbose -v --help -h'
-      vals='--dsn --environment -e --slug --status --duration --check-in-id --send-timeout --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --config' optvals='' job='' ;;
+      opts='--dsn --environment -e --slug --status --duration --check-in-id --send-timeout --json --dry-run --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --proxy --header --config --quiet -q --verbose -v --help -h'
+      vals='--dsn --environment -e --slug --status --duration --check-in-id --send-timeout --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --proxy --header --config' optvals='' job='' ;;
     upsert)
       subs=''
-      opts='--slug --name --muted --no-muted --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --auth-token --org --project --url --via --dsn --environment -e --dry-run --json --config --quiet -q --verbose -v --help -h'
-      vals='--slug --name --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --auth-token --org --project --url --via --dsn --environment -e --config' optvals='' job='' ;;
+      opts='--slug --name --muted --no-muted --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --auth-token --org --project --url --via --dsn --environment -e --dry-run --json --proxy --header --config --quiet -q --verbose -v --help -h'
+      vals='--slug --name --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --auth-token --org --project --url --via --dsn --environment -e --proxy --header --config' optvals='' job='' ;;
     monitors)
       subs='list run help'
       opts='--help -h'
       vals='' optvals='' job='' ;;
     'monitors list')
       subs=''
-      opts='--auth-token --org --project --url --json --config --quiet -q --verbose -v --help -h'
-      vals='--auth-token --org --project --url --config' optvals='' job='' ;;
+      opts='--auth-token --org --project --url --json --proxy --header --config --quiet -q --verbose -v --help -h'
+      vals='--auth-token --org --project --url --proxy --header --config' optvals='' job='' ;;
     'monitors run')
       subs=''
-      opts='--dsn --environment -e --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --tail-bytes --no-log --no-server-name --log-on --send-timeout --timeout --kill-grace --lock --lock-wait --dry-run --config --quiet -q --verbose -v --help -h'
-      vals='--dsn --environment -e --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --tail-bytes --log-on --send-timeout --timeout --kill-grace --lock-wait --config' optvals=--lock job=1 ;;
+      opts='--dsn --environment -e --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --tail-bytes --no-log --no-server-name --log-on --send-timeout --timeout --kill-grace --lock --lock-wait --dry-run --proxy --header --config --quiet -q --verbose -v --help -h'
+      vals='--dsn --environment -e --schedule -s --interval --timezone --checkin-margin --max-runtime --failure-threshold --recovery-threshold --owner --tail-bytes --log-on --send-timeout --timeout --kill-grace --lock-wait --proxy --header --config' optvals=--lock job=1 ;;
     'monitors help')
       subs=''
       opts=''

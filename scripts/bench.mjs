@@ -200,12 +200,16 @@ try {
   sentry.setFault((request) => (request.url.pathname.startsWith('/api/0/') ? { kind: 'slow', delayMs: 30 } : undefined));
   const apiEnv = { ...env, SENTRY_URL: sentry.url, SENTRY_AUTH_TOKEN: sentry.token, SENTRY_ORG: sentry.org };
   const requestsBefore = sentry.api.requests.length;
+  const connectionsBefore = sentry.connections();
   const list = await timeRun([node, cli, 'monitors', 'list'], apiEnv);
   const requests = sentry.api.requests.length - requestsBefore;
+  // Counted at the server: keep-alive carries every page over the connection of the first request.
+  const connections = sentry.connections() - connectionsBefore;
   const usage = await rusage([node, cli, 'monitors', 'list'], apiEnv);
   sentry.setFault(undefined);
-  row('`monitors list`, 1,000 monitors', ms(list.ms), `${requests} requests × 30 ms latency = ${requests * 30} ms; cronmon CPU ${ms(usage.cpuMs)}`);
-  summary.push(`monitors list: ${ms(list.ms)} for ${requests} requests`);
+  const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  row('`monitors list`, 1,000 monitors', ms(list.ms), `${plural(requests, 'request')} over ${plural(connections, 'connection')}, 30 ms latency each = ${requests * 30} ms; cronmon CPU ${ms(usage.cpuMs)}`);
+  summary.push(`monitors list: ${ms(list.ms)} for ${plural(requests, 'request')} over ${plural(connections, 'connection')}`);
 
   const width = Math.max(...rows.map(([what]) => what.length));
   console.log(`cronmon bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / GIB).toFixed(0)} GiB`);

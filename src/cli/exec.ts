@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { addConfigOption, addMonitorConfigOptions, addOutputOptions, addReportingOptions, choice } from './options.js';
+import { addConfigOption, addMonitorConfigOptions, addNetworkOptions, addOutputOptions, addReportingOptions, choice } from './options.js';
 
 export function makeExecCommand(): Command {
   const command = new Command('exec')
@@ -35,12 +35,13 @@ function addExecOptions(command: Command, { slugArgument = false } = {}): void {
     .option('--no-log', 'never send output to Sentry')
     .option('--no-server-name', "leave this host's name out of failure events")
     .addOption(choice('--log-on <when>', 'when to send the output tail', ['error', 'always']).default('error'))
-    .option('--send-timeout <duration>', 'hard bound on each delivery, e.g. 500ms, 5s', '5s')
+    .option('--send-timeout <duration>', 'bound on delivery, retries included: the open check-in has this long while the job runs, all that is left after the job shares one deadline this long (500ms, 5s…)', '5s')
     .option('--timeout <duration>', "SIGTERM the job's process group after this long (30s, 15m, 2h…); reported error, exit 124")
     .option('--kill-grace <duration>', 'after --timeout, SIGKILL what is left after this long (default 10s)')
     .option('--lock [file]', 'do not start while another run of this slug+environment holds the lock: print one line, exit 75')
     .option('--lock-wait <duration>', 'wait up to this long (30s, 15m…) for the lock instead; implies --lock')
     .option('--dry-run', 'run the job, print the envelopes that would be sent on stderr, send nothing');
+  addNetworkOptions(command);
   addConfigOption(command);
   addOutputOptions(command);
 }

@@ -1,11 +1,12 @@
 import { Command } from 'commander';
 import { makeMonitorsRunCommand } from './exec.js';
-import { addApiOptions, addConfigOption, addOutputOptions } from './options.js';
+import { addApiOptions, addConfigOption, addNetworkOptions, addOutputOptions } from './options.js';
 
 export function makeMonitorsCommand(): Command {
   const list = new Command('list').description("list the organization's monitors (all pages)");
   addApiOptions(list);
   list.option('--json', 'print the monitors as a JSON array');
+  addNetworkOptions(list);
   addConfigOption(list);
   addOutputOptions(list);
   list.action(async (flags: Record<string, unknown>) => {

@@ -20,6 +20,15 @@ export function addApiOptions(command: Command): Command {
     .option('--url <url>', 'Sentry URL for API calls, default https://sentry.io/ (env: SENTRY_URL)');
 }
 
+// Repeatable options collect their values in order.
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function addNetworkOptions(command: Command): Command {
+  return command
+    .option('--proxy <url>', 'HTTP proxy for every request, e.g. http://user:pass@proxy:3128; credentials never printed (env: HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY)')
+    .option('--header <header>', "extra request header 'Name: value', repeatable; values never printed", collect);
+}
+
 export function addConfigOption(command: Command): Command {
   return command.option('--config <file>', 'config file to use instead of searching for one (env: CRONMON_CONFIG)');
 }

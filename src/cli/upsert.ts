@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { addApiOptions, addConfigOption, addMonitorConfigOptions, addOutputOptions, choice } from './options.js';
+import { addApiOptions, addConfigOption, addMonitorConfigOptions, addNetworkOptions, addOutputOptions, choice } from './options.js';
 
 export function makeUpsertCommand(): Command {
   const command = new Command('upsert')
@@ -16,6 +16,7 @@ export function makeUpsertCommand(): Command {
     .option('-e, --environment <name>', 'environment of the check-in for --via checkin (env: SENTRY_ENVIRONMENT)')
     .option('--dry-run', 'show what would change, change nothing')
     .option('--json', 'print the monitors as the API returned them, as a JSON array');
+  addNetworkOptions(command);
   addConfigOption(command);
   addOutputOptions(command);
   return command.action(async (flags: Record<string, unknown>) => {

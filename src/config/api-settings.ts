@@ -1,13 +1,15 @@
 import { CronmonError, type ErrorCode } from '../errors.js';
 import type { Log } from '../log.js';
 import { maskUrlCredentials } from '../safe-text.js';
+import type { Network } from '../sentry/network.js';
 import type { CronmonConfig } from './config-file.js';
+import { resolveNetwork, type NetworkFlags } from './network-settings.js';
 import { configFile, createCommandLog, pick, type Sourced } from './reporting-settings.js';
 import { loadSentryCliRc } from './sentryclirc.js';
 
 export const DEFAULT_URL = 'https://sentry.io/';
 
-export interface ApiFlags {
+export interface ApiFlags extends NetworkFlags {
   authToken?: string | undefined;
   org?: string | undefined;
   project?: string | undefined;
@@ -24,6 +26,7 @@ export interface ApiSettings {
   project?: Sourced | undefined;
   url: string;
   config?: CronmonConfig | undefined;
+  network: Network;
   log: Log;
 }
 
@@ -41,6 +44,7 @@ export async function resolveApiSettings(flags: ApiFlags, env: NodeJS.ProcessEnv
     project: pick([flags.project, '--project'], [env.SENTRY_PROJECT, 'SENTRY_PROJECT'], [config?.project, inFile('project')], [rc.project, inRc('project', '[defaults] project')]),
     url: url ? checkedUrl(url) : DEFAULT_URL,
     config,
+    network: await resolveNetwork(flags, env, config, () => rc),
     log: createCommandLog(flags, env, stderrIsTTY),
   };
 }

@@ -3,6 +3,7 @@ import { normaliseEnvironment } from '../monitor/environment.js';
 import { buildMonitorConfig, type MonitorConfigInput } from '../monitor/monitor-config.js';
 import { requireSlug } from '../monitor/slug.js';
 import { parseDuration } from './duration.js';
+import { checkHeader } from './headers.js';
 import { isRecord as isObject } from '../is-record.js';
 
 // One monitor declared in the config file (monitors as code).
@@ -22,11 +23,14 @@ export interface CronmonConfig {
   url?: string | undefined;
   // false: failure events leave out the host name (as --no-server-name).
   serverName?: boolean | undefined;
+  // A proxy for every request (the environment's *_PROXY variables win), and extra headers.
+  proxy?: string | undefined;
+  headers?: Record<string, string> | undefined;
   // Keyed by the normalised slug.
   monitors: Record<string, MonitorEntry>;
 }
 
-const TOP_KEYS = ['dsn', 'environment', 'org', 'project', 'url', 'serverName', 'monitors'] as const;
+const TOP_KEYS = ['dsn', 'environment', 'org', 'project', 'url', 'proxy', 'headers', 'serverName', 'monitors'] as const;
 const NUMBER_KEYS = ['checkinMargin', 'maxRuntime', 'failureThreshold', 'recoveryThreshold'] as const;
 const STRING_KEYS = ['schedule', 'interval', 'timezone', 'owner', 'name', 'timeout', 'killGrace'] as const;
 const MONITOR_KEYS: readonly string[] = [...STRING_KEYS, ...NUMBER_KEYS, 'muted'];
@@ -53,6 +57,8 @@ export function validateConfig(raw: unknown, file: string): CronmonConfig {
     project: text('project', raw.project),
     url: text('url', raw.url),
     serverName: raw.serverName === undefined || typeof raw.serverName === 'boolean' ? raw.serverName : fail('serverName', 'must be true or false'),
+    proxy: text('proxy', raw.proxy),
+    headers: validateHeaders(raw.headers, fail, file),
     // No prototype: a monitor named "constructor" must not collide with Object.prototype, and a
     // lookup of an undeclared slug must find nothing.
     monitors: Object.create(null) as Record<string, MonitorEntry>,
@@ -96,6 +102,19 @@ function validateMonitor(value: Record<string, unknown>, path: string, fail: (ke
   });
   if (entry.name !== undefined && (entry.name.length === 0 || entry.name.length > 128)) fail(label('name'), 'must be 1 to 128 characters');
   return entry;
+}
+
+// `headers: { Name: value }`: the same rules as --header.
+function validateHeaders(value: unknown, fail: (key: string, rule: string) => never, file: string): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  if (!isObject(value)) return fail('headers', 'must be a map of header name to value');
+  const headers: Record<string, string> = {};
+  for (const [name, field] of Object.entries(value)) {
+    if (typeof field !== 'string') fail(`headers.${name}`, 'must be a string');
+    inFile(file, () => checkHeader(name, String(field), 'headers'));
+    headers[name] = String(field);
+  }
+  return headers;
 }
 
 // Re-labels a validation error from the shared rules as a config error in this file.

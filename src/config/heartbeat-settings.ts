@@ -5,10 +5,12 @@ import type { CheckInStatus } from '../sentry/check-in.js';
 import { maskDsn } from '../sentry/dsn.js';
 import type { HeartbeatOptions } from '../sentry/heartbeat.js';
 import { parseDuration } from './duration.js';
+import { resolveNetwork, type NetworkFlags } from './network-settings.js';
 import { cacheDir } from './paths.js';
 import { resolveReporting, type ReportingFlags } from './reporting-settings.js';
+import { loadSentryCliRc } from './sentryclirc.js';
 
-export interface HeartbeatFlags extends ReportingFlags {
+export interface HeartbeatFlags extends ReportingFlags, NetworkFlags {
   status?: CheckInStatus | undefined;
   duration?: string | undefined;
   checkInId?: string | undefined;
@@ -30,6 +32,7 @@ export async function resolveHeartbeatOptions(flags: HeartbeatFlags, env: NodeJS
     checkInId: flags.checkInId === undefined ? undefined : normaliseCheckInId(flags.checkInId, '--check-in-id'),
     monitorConfig: reporting.monitorConfig,
     sendTimeoutMs: parseDuration(flags.sendTimeout ?? '5s', '--send-timeout'),
+    network: await resolveNetwork(flags, env, reporting.config, () => loadSentryCliRc(process.cwd(), env.HOME)),
     cacheDir: cacheDir(env),
     dryRun: flags.dryRun === true,
     log: reporting.log,

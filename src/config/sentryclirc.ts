@@ -8,13 +8,15 @@ export interface SentryCliRc {
   url?: string | undefined;
   org?: string | undefined;
   project?: string | undefined;
+  // [http] proxy_url, as sentry-cli reads it.
+  proxy?: string | undefined;
   // Files that contributed, nearest first (for messages).
   files: string[];
   // The file each setting came from (a nearer file may hold some keys, ~/.sentryclirc others).
   sources: Partial<Record<RcKey, string>>;
 }
 
-type RcKey = 'token' | 'url' | 'org' | 'project';
+type RcKey = 'token' | 'url' | 'org' | 'project' | 'proxy';
 
 const FILE = '.sentryclirc';
 
@@ -65,8 +67,9 @@ export function loadSentryCliRc(cwd: string, home: string = homedir()): SentryCl
       url: ini.defaults?.url,
       org: ini.defaults?.org,
       project: ini.defaults?.project,
+      proxy: ini.http?.proxy_url,
     };
-    for (const key of ['token', 'url', 'org', 'project'] as const) {
+    for (const key of ['token', 'url', 'org', 'project', 'proxy'] as const) {
       const value = nonEmpty(found[key]);
       if (rc[key] === undefined && value !== undefined) {
         rc[key] = value;

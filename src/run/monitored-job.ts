@@ -2,9 +2,11 @@ import type { Log } from '../log.js';
 import { newId, randomHex } from '../monitor/check-in-id.js';
 import type { MonitorConfig } from '../monitor/monitor-config.js';
 import { buildCheckIn, type CheckInStatus } from '../sentry/check-in.js';
+import { Deadline } from '../sentry/deadline.js';
 import { maskDsn, type DsnResult } from '../sentry/dsn.js';
 import { checkInEnvelope, eventEnvelope } from '../sentry/envelope.js';
 import { buildFailureEvent } from '../sentry/failure-event.js';
+import type { Network } from '../sentry/network.js';
 import { createDryRunReporter, createReporter, type Delivery, type Reporter } from '../sentry/reporter.js';
 import { summariseDeliveries } from '../sentry/summary.js';
 import { describeOutcome } from './exit-status.js';
@@ -25,6 +27,8 @@ export interface MonitoredJobOptions {
   // The host name failure events carry; undefined with --no-server-name.
   serverName?: string | undefined;
   sendTimeoutMs: number;
+  // Proxy, trusted CAs and extra headers for every request.
+  network?: Network | undefined;
   // --timeout / --kill-grace
   timeoutMs?: number | undefined;
   killGraceMs: number;
@@ -49,6 +53,8 @@ export async function runMonitoredJob(options: MonitoredJobOptions): Promise<num
   const traceId = newId();
   const problems: string[] = [];
   const reporter = makeReporter(options, problems);
+  // The open check-in's deadline while the job runs; restarted when the job ends (below).
+  const deadline = new Deadline(options.sendTimeoutMs);
 
   const job = runJob(options.command, {
     env: { ...process.env, SENTRY_MONITOR_SLUG: options.slug, CRONMON_CHECK_IN_ID: checkInId, CRONMON_TRACE_ID: traceId },
@@ -70,15 +76,18 @@ export async function runMonitoredJob(options: MonitoredJobOptions): Promise<num
   };
   // Sent while the job starts, never before it: the job must not wait on the network.
   const opened = job.spawned
-    .then(() => reporter?.send('open check-in', ['monitor'], checkIn('in_progress', undefined, options.monitorConfig)))
+    .then(() => reporter?.send('open check-in', ['monitor'], checkIn('in_progress', undefined, options.monitorConfig), deadline))
     .catch(onInternalError);
 
   process.on('uncaughtException', onInternalError);
   const result = await job.result;
+  // Everything still to deliver (the open if in flight, the close, the log) shares one deadline
+  // from the job's end: a run adds at most 1 × --send-timeout.
+  deadline.restart();
   // After the job, a further INT/TERM means "stop now": give up on reporting, keep the code.
   const stopOnSignal = () => process.exit(result.outcome.exitCode);
   process.once('SIGINT', stopOnSignal).once('SIGTERM', stopOnSignal);
-  await report(options, reporter, problems, result, opened, checkIn, traceId).catch(onInternalError);
+  await report(options, reporter, problems, result, opened, checkIn, traceId, deadline).catch(onInternalError);
   process.off('uncaughtException', onInternalError);
   if (internalErrors.length > 0) {
     const [first] = internalErrors;
@@ -95,6 +104,7 @@ async function report(
   opened: Promise<Delivery | undefined>,
   checkIn: (status: CheckInStatus, durationMs?: number) => Buffer,
   traceId: string,
+  deadline: Deadline,
 ): Promise<void> {
   const { log } = options;
   if (result.outcome.kind === 'not-started') log.error(result.outcome.reason);
@@ -102,9 +112,9 @@ async function report(
   const deliveries: (Delivery | undefined)[] = [await opened];
   if (reporter) {
     const failed = result.outcome.exitCode !== 0;
-    const closing = [reporter.send('close check-in', ['monitor'], checkIn(failed ? 'error' : 'ok', result.durationMs))];
+    const closing = [reporter.send('close check-in', ['monitor'], checkIn(failed ? 'error' : 'ok', result.durationMs), deadline)];
     if (options.logOn === 'always' || (options.logOn === 'error' && failed)) {
-      closing.push(reporter.send('output log', ['error'], outputLog(options, result, traceId, failed)));
+      closing.push(reporter.send('output log', ['error'], outputLog(options, result, traceId, failed), deadline));
     }
     deliveries.push(...(await Promise.all(closing)));
     reporter.finish();
@@ -129,10 +139,10 @@ function makeReporter(options: MonitoredJobOptions, problems: string[]): Reporte
     problems.push(`invalid DSN ${maskDsn(dsn.raw)} from ${dsn.source}: ${dsn.parsed.reason}; the job ran without monitoring`);
   }
   const parsed = dsn?.parsed.ok ? dsn.parsed.dsn : undefined;
-  if (options.dryRun) return createDryRunReporter(options.log, parsed);
+  if (options.dryRun) return createDryRunReporter(options.log, parsed, options.network);
   if (!dsn) problems.push('no DSN set (--dsn, SENTRY_DSN or the config file): the job ran without monitoring');
   if (!parsed) return undefined;
-  return createReporter({ dsn: parsed, sendTimeoutMs: options.sendTimeoutMs, cacheDir: options.cacheDir, log: options.log });
+  return createReporter({ dsn: parsed, cacheDir: options.cacheDir, log: options.log, network: options.network });
 }
 
 function outputLog(options: MonitoredJobOptions, result: JobResult, traceId: string, failed: boolean): Buffer {

@@ -1,9 +1,18 @@
 import { CronmonError } from '../errors.js';
 import { maskUrlCredentials } from '../safe-text.js';
-import { describeNetworkError, httpRequest, type HttpResponse } from './transport.js';
+import { Deadline } from './deadline.js';
+import type { ConnectionPool } from './keep-alive.js';
+import type { Network } from './network.js';
+import { isRetryStatus, isTransient, withRetries } from './retry.js';
+import { describeAttempt, describeNetworkError, httpRequest, type FailureFacts, type HttpResponse } from './transport.js';
 
 // A page of 100 monitors is a few hundred kB; anything beyond this is not Sentry's API.
 const MAX_API_RESPONSE_BYTES = 16 * 1024 * 1024;
+// A person waits for these commands: a transient failure is tried again up to 3 times (about
+// 1.4 s of waiting), not for the whole timeout.
+const MAX_ATTEMPTS = 4;
+// Asking again changes nothing. A POST is only sent again when it never reached the server.
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 
 // The organization monitors REST API (list, get, create, update), authenticated with a Bearer
 // token. Errors become one CronmonError each, with Sentry's own `detail` where it gives one.
@@ -17,8 +26,12 @@ export interface ApiClient {
 export interface ApiOptions {
   url: string;
   token: string;
+  // For each request, retries included.
   timeoutMs: number;
   onRequest?: (line: string) => void;
+  network?: Network | undefined;
+  // Shared by every client of one command: one connection per host.
+  pool?: ConnectionPool | undefined;
 }
 
 export function createApiClient(options: ApiOptions, baseUrl: string = options.url): ApiClient {
@@ -26,26 +39,39 @@ export function createApiClient(options: ApiOptions, baseUrl: string = options.u
   return {
     baseUrl: root,
     async request(method, path, body) {
-      const url = `${root}/api/0${path}`;
+      const url = path.startsWith('http') ? path : `${root}/api/0${path}`;
+      const deadline = new Deadline(options.timeoutMs);
+      const idempotent = IDEMPOTENT.has(method);
       // A password in --url is never shown (the token is never in a URL at all).
       const shown = maskUrlCredentials(url);
-      const started = performance.now();
       let response: HttpResponse;
       try {
-        response = await httpRequest(method, url, {
-          headers: {
-            Authorization: `Bearer ${options.token}`,
-            Accept: 'application/json',
-            ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        response = await withRetries(
+          () => httpRequest(method, url, {
+            headers: {
+              Authorization: `Bearer ${options.token}`,
+              Accept: 'application/json',
+              ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+            },
+            body: body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body)),
+            deadline,
+            maxResponseBytes: MAX_API_RESPONSE_BYTES,
+            network: options.network,
+            pool: options.pool,
+          }),
+          {
+            deadline,
+            maxAttempts: MAX_ATTEMPTS,
+            retryable: (outcome) => outcome.ok
+              ? idempotent && isRetryStatus(outcome.value.status)
+              : isTransient(outcome.error) && (idempotent || (outcome.error as FailureFacts).requestSent !== true),
+            onAttempt: (outcome, attempt, ms, retryInMs) =>
+              options.onRequest?.(describeAttempt(`${method} ${shown}`, new URL(url).host, outcome, attempt, ms, retryInMs)),
           },
-          body: body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body)),
-          timeoutMs: options.timeoutMs,
-          maxResponseBytes: MAX_API_RESPONSE_BYTES,
-        });
+        );
       } catch (error) {
         throw new CronmonError('delivery', `${method} ${shown}: ${describeNetworkError(error, new URL(url).host)}`, { cause: error });
       }
-      options.onRequest?.(`${method} ${shown} → ${response.status} in ${Math.round(performance.now() - started)} ms`);
       return response;
     },
   };

@@ -9,7 +9,9 @@ import { normaliseEnvironment } from '../monitor/environment.js';
 import type { DesiredMonitor } from '../monitor/monitor-plan.js';
 import { createApiClient } from './api.js';
 import { maskDsn, parseDsn } from './dsn.js';
+import type { Network } from './network.js';
 import { sendHeartbeat } from './heartbeat.js';
+import { ConnectionPool } from './keep-alive.js';
 import { regionUrl } from './monitors-api.js';
 import { upsertMonitors, type UpsertResult } from './upsert-monitors.js';
 
@@ -32,7 +34,7 @@ export async function runUpsert(flags: ApplyFlags, env: NodeJS.ProcessEnv, stder
 
   const { token, org, project } = requireSettings(settings, ['token', 'org', 'project'],
     '. Without a token, `--via checkin` upserts with the DSN instead (Sentry records that as a run)');
-  const options = { url: settings.url, token, timeoutMs: API_TIMEOUT_MS, onRequest: settings.log.debug };
+  const options = { url: settings.url, token, timeoutMs: API_TIMEOUT_MS, onRequest: settings.log.debug, network: settings.network, pool: new ConnectionPool() };
   const api = createApiClient(options, await regionUrl(createApiClient(options), org));
   const results = await upsertMonitors(api, org, project, desired, flags.dryRun === true);
   if (flags.json) {
@@ -54,7 +56,7 @@ export function describeResult(result: UpsertResult, dryRun: boolean): string {
   return `${result.slug}: ${head} (${changes.join(', ')})`;
 }
 
-async function upsertViaCheckIns(flags: ApplyFlags, env: NodeJS.ProcessEnv, desired: DesiredMonitor[], settings: { config?: { dsn?: string | undefined; environment?: string | undefined; file: string } | undefined; log: Log }): Promise<number> {
+async function upsertViaCheckIns(flags: ApplyFlags, env: NodeJS.ProcessEnv, desired: DesiredMonitor[], settings: { config?: { dsn?: string | undefined; environment?: string | undefined; file: string } | undefined; network: Network; log: Log }): Promise<number> {
   if (flags.name !== undefined || flags.muted !== undefined) throw usageError('--name and --muted need the REST API: drop --via checkin and give an auth token');
   const dsn = pick([flags.dsn, '--dsn'], [env.SENTRY_DSN, 'SENTRY_DSN'], [settings.config?.dsn, `${settings.config?.file} (dsn)`]);
   if (!dsn) throw new CronmonError('missing-setting', '--via checkin needs a DSN: set --dsn, SENTRY_DSN or dsn in the config file');
@@ -70,6 +72,7 @@ async function upsertViaCheckIns(flags: ApplyFlags, env: NodeJS.ProcessEnv, desi
       status: 'ok',
       monitorConfig: monitor.config,
       sendTimeoutMs: API_TIMEOUT_MS,
+      network: settings.network,
       cacheDir: cacheDir(env),
       dryRun: flags.dryRun === true,
       log: settings.log,

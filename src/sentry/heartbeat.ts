@@ -2,8 +2,10 @@ import type { Log } from '../log.js';
 import { newId } from '../monitor/check-in-id.js';
 import type { MonitorConfig } from '../monitor/monitor-config.js';
 import { buildCheckIn, type CheckInStatus } from './check-in.js';
+import { Deadline } from './deadline.js';
 import type { Dsn } from './dsn.js';
 import { checkInEnvelope } from './envelope.js';
+import type { Network } from './network.js';
 import { SENTRY_CHECK_INS_PER_MINUTE, pingHistoryFile, recordPing } from './ping-history.js';
 import { createDryRunReporter, createReporter, type Delivery } from './reporter.js';
 
@@ -16,7 +18,9 @@ export interface HeartbeatOptions {
   // Closes the run opened with this id; a new id otherwise.
   checkInId?: string | undefined;
   monitorConfig?: MonitorConfig | undefined;
+  // Retries included.
   sendTimeoutMs: number;
+  network?: Network | undefined;
   cacheDir: string;
   dryRun: boolean;
   log: Log;
@@ -37,10 +41,10 @@ export async function sendHeartbeat(options: HeartbeatOptions): Promise<{ checkI
     new Date(),
   );
   const reporter = options.dryRun
-    ? createDryRunReporter(options.log, options.dsn)
-    : createReporter({ dsn: options.dsn, sendTimeoutMs: options.sendTimeoutMs, cacheDir: options.cacheDir, log: options.log });
+    ? createDryRunReporter(options.log, options.dsn, options.network)
+    : createReporter({ dsn: options.dsn, cacheDir: options.cacheDir, log: options.log, network: options.network });
   if (!options.dryRun) warnWhenTooFast(options);
-  const delivery = await reporter.send(`${options.status} check-in`, ['monitor'], envelope);
+  const delivery = await reporter.send(`${options.status} check-in`, ['monitor'], envelope, new Deadline(options.sendTimeoutMs));
   reporter.finish();
   return { checkInId, delivery };
 }

@@ -1,23 +1,33 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-// HTTP/1.1 on the wire, for one request per connection. cronmon talks to Sentry over a plain
-// net/tls socket instead of node:http, whose modules cost about 6 ms of start-up on every cron
-// run (measured in `npm run bench`). Pure: bytes in, bytes out.
+// HTTP/1.1 on the wire. cronmon talks to Sentry over a plain net/tls socket instead of
+// node:http, whose modules cost about 6 ms of start-up on every cron run (measured in
+// `npm run bench`). Pure: bytes in, bytes out.
 
 export interface HttpResponse {
   status: number;
   headers: IncomingHttpHeaders;
   body: string;
+  // The proxy the answer came through, masked (set by the transport).
+  via?: string | undefined;
+}
+
+export interface RequestFraming {
+  // `GET http://host/path`, as a forward proxy takes a request for an http:// URL.
+  absoluteForm?: boolean | undefined;
+  // Leave the connection open for the next request (HTTP/1.1's default); else Connection: close.
+  keepAlive?: boolean | undefined;
 }
 
 export class MalformedResponse extends Error {
   override name = 'MalformedResponse';
 }
 
-export function formatRequest(method: string, target: URL, headers: Record<string, string>, body: Buffer): Buffer {
-  const lines = [`${method} ${target.pathname}${target.search} HTTP/1.1`, `Host: ${target.host}`];
+export function formatRequest(method: string, target: URL, headers: Record<string, string>, body: Buffer, framing: RequestFraming = {}): Buffer {
+  const path = `${framing.absoluteForm ? target.origin : ''}${target.pathname}${target.search}`;
+  const lines = [`${method} ${path} HTTP/1.1`, `Host: ${target.host}`];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
-  lines.push(`Content-Length: ${body.byteLength}`, 'Connection: close', '', '');
+  lines.push(`Content-Length: ${body.byteLength}`, ...(framing.keepAlive ? [] : ['Connection: close']), '', '');
   return Buffer.concat([Buffer.from(lines.join('\r\n'), 'latin1'), body]);
 }
 
@@ -34,7 +44,7 @@ type Framing = { kind: 'length'; remaining: number } | { kind: 'chunked'; state:
  */
 export class ResponseReader {
   private pending: Buffer = Buffer.alloc(0);
-  private head: { status: number; headers: IncomingHttpHeaders } | undefined;
+  private head: { status: number; headers: IncomingHttpHeaders; persistent: boolean } | undefined;
   private framing: Framing = { kind: 'close' };
   private readonly body: Buffer[] = [];
   private kept = 0;
@@ -79,7 +89,9 @@ export class ResponseReader {
       else headers[name] = previous === undefined ? value : `${String(previous)}, ${value}`;
     }
     const code = Number(status[1]);
-    this.head = { status: code, headers };
+    const connection = String(headers.connection ?? '').toLowerCase();
+    const persistent = statusLine.startsWith('HTTP/1.1') ? !/\bclose\b/.test(connection) : /\bkeep-alive\b/.test(connection);
+    this.head = { status: code, headers, persistent };
     const length = headers['content-length'];
     if (this.method === 'HEAD' || code === 204 || code === 304 || (code >= 100 && code < 200)) {
       this.framing = { kind: 'length', remaining: 0 };
@@ -127,6 +139,12 @@ export class ResponseReader {
         framing.state = framing.remaining === 0 ? 'trailers' : 'data';
       }
     }
+  }
+
+  // After `push` returned the response: whether the connection can carry the next request (the
+  // server keeps it open, the answer had a length, and nothing unasked followed it).
+  reusable(): boolean {
+    return this.head?.persistent === true && this.framing.kind !== 'close' && this.pending.length === 0;
   }
 
   private take(count: number): Buffer {

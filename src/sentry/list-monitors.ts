@@ -2,6 +2,7 @@ import { requireSettings, resolveApiSettings, type ApiFlags } from '../config/ap
 import { formatMonitorTable, type Health, type Paint } from '../monitor/monitor-table.js';
 import { printable, printableJson } from '../safe-text.js';
 import { createApiClient } from './api.js';
+import { ConnectionPool } from './keep-alive.js';
 import { listMonitors, regionUrl } from './monitors-api.js';
 
 export interface ListFlags extends ApiFlags {
@@ -13,7 +14,8 @@ export interface ListFlags extends ApiFlags {
 export async function runMonitorsList(flags: ListFlags, env: NodeJS.ProcessEnv, stderrIsTTY: boolean): Promise<number> {
   const settings = await resolveApiSettings(flags, env, stderrIsTTY);
   const { token, org } = requireSettings(settings, ['token', 'org']);
-  const options = { url: settings.url, token, timeoutMs: 30_000, onRequest: settings.log.debug };
+  // One pool for the region lookup and every page: one connection per host.
+  const options = { url: settings.url, token, timeoutMs: 30_000, onRequest: settings.log.debug, network: settings.network, pool: new ConnectionPool() };
   const api = createApiClient(options, await regionUrl(createApiClient(options), org));
   // Only an explicit --project filters; a default project from .sentryclirc does not hide the rest.
   const project = flags.project ?? env.SENTRY_PROJECT;

@@ -113,7 +113,7 @@ describe('resolveApiSettings precedence: flag > environment > config file > .sen
     await expect(resolveApiSettings({}, t.env(), false, t.project)).rejects.toMatchObject({
       code: 'config',
       exitCode: 2,
-      message: `${file}: token is not a known key (expected one of: dsn, environment, org, project, url, serverName, monitors)`,
+      message: `${file}: token is not a known key (expected one of: dsn, environment, org, project, url, proxy, headers, serverName, monitors)`,
     });
   });
 

@@ -31,6 +31,8 @@ describe('validateConfig accepts', () => {
       org: 'acme',
       project: 'jobs',
       url: 'https://sentry.example.com/',
+      proxy: 'http://proxy.example.com:3128',
+      headers: { 'CF-Access-Client-Id': 'id.access', 'X-Token': 'a b\tc' },
       monitors: {
         'nightly-backup': {
           schedule: '0 3 * * *',
@@ -78,16 +80,26 @@ describe('validateConfig refuses, naming file, key and rule', () => {
   it('unknown top-level keys (including an auth token, which is never read from the file)', () => {
     for (const key of ['token', 'authToken', 'slug', 'Dsn', 'monitor']) {
       expect(configErrorOf({ [key]: 'x' }).message).toBe(
-        `${FILE}: ${key} is not a known key (expected one of: dsn, environment, org, project, url, serverName, monitors)`,
+        `${FILE}: ${key} is not a known key (expected one of: dsn, environment, org, project, url, proxy, headers, serverName, monitors)`,
       );
     }
   });
 
   it('non-string settings', () => {
-    for (const key of ['dsn', 'environment', 'org', 'project', 'url']) {
+    for (const key of ['dsn', 'environment', 'org', 'project', 'url', 'proxy']) {
       expect(configErrorOf({ [key]: 42 }).message).toBe(`${FILE}: ${key} must be a string`);
       expect(configErrorOf({ [key]: null }).message).toBe(`${FILE}: ${key} must be a string`);
     }
+  });
+
+  it('headers that are not a map of names to strings, or that cronmon writes itself', () => {
+    expect(configErrorOf({ headers: ['X-Token: a'] }).message).toBe(`${FILE}: headers must be a map of header name to value`);
+    expect(configErrorOf({ headers: { 'X-Token': 42 } }).message).toBe(`${FILE}: headers.X-Token must be a string`);
+    expect(configErrorOf({ headers: { 'Bad Name': 'x' } }).message).toContain('"Bad Name" is not a header name');
+    expect(configErrorOf({ headers: { authorization: 'Bearer x' } }).message).toBe(`${FILE}: headers: authorization is a header cronmon sets itself`);
+    // A line break would smuggle in a header of its own; the message never shows the value.
+    const smuggled = configErrorOf({ headers: { 'X-Token': 'secret-value\r\nHost: evil' } }).message;
+    expect(smuggled).toBe(`${FILE}: headers: the value of X-Token contains a control character (a line break?)`);
   });
 
   it('an environment Sentry would drop', () => {

@@ -154,7 +154,7 @@ describe('loadConfig refuses malformed files, naming the file and the problem', 
     const t = tempProject();
     const file = t.write('project/cronmon.config.json', { org: 'acme', token: 'secret' });
     const error = await configErrorOf(() => loadConfig({ cwd: t.project, env: t.env() }));
-    expect(error.message).toBe(`${file}: token is not a known key (expected one of: dsn, environment, org, project, url, serverName, monitors)`);
+    expect(error.message).toBe(`${file}: token is not a known key (expected one of: dsn, environment, org, project, url, proxy, headers, serverName, monitors)`);
   });
 
   it('an unknown monitor key', async () => {

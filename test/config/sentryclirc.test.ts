@@ -51,6 +51,12 @@ describe('loadSentryCliRc', () => {
     });
   });
 
+  it('reads [http] proxy_url, as sentry-cli does, and says which file it came from', () => {
+    const t = tempProject();
+    const file = t.write('home/.sentryclirc', '[http]\nproxy_url = http://user:pw@proxy.corp:3128\n');
+    expect(loadSentryCliRc(t.project, t.home)).toMatchObject({ proxy: 'http://user:pw@proxy.corp:3128', sources: { proxy: file } });
+  });
+
   it('ignores keys in other sections', () => {
     const t = tempProject();
     t.write('project/.sentryclirc', 'token=top\n[defaults]\ntoken=wrong-section\n[auth]\norg=wrong-section\n');

@@ -32,3 +32,17 @@ describe('exec loads only what it needs', () => {
     expect(sentry.checkIns().filter((c) => c.slug === 'lean').map((c) => c.status)).toEqual(['in_progress', 'error']);
   });
 });
+
+describe('delivery loads only what it needs', () => {
+  it('sends small check-ins without zlib, and a proxied http DSN without TLS or node:http', async () => {
+    const { startForwardProxy } = await import('../support/forward-proxy.js');
+    const proxy = await startForwardProxy();
+    try {
+      const modules = await modulesOf(['exec', '--slug', 'lean-proxy', '--', 'true'], { SENTRY_DSN: sentry.dsn.replace('127.0.0.1', 'sentry.test'), HTTP_PROXY: proxy.url });
+      expect(modules.filter((name) => /^(zlib|http|https|_http_client|tls|crypto)$/.test(name))).toEqual([]);
+      expect(sentry.checkIns().filter((c) => c.slug === 'lean-proxy').map((c) => c.status)).toEqual(['in_progress', 'ok']);
+    } finally {
+      await proxy.close();
+    }
+  });
+});

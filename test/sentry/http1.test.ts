@@ -99,4 +99,31 @@ describe('formatRequest', () => {
     );
     expect(formatRequest('GET', new URL('https://sentry.io/api/0/'), {}, Buffer.alloc(0)).toString()).toContain('Host: sentry.io\r\n');
   });
+
+  it('writes the absolute form a forward proxy takes, and leaves out Connection: close for keep-alive', () => {
+    const bytes = formatRequest('GET', new URL('http://sentry.test:9000/api/0/?cursor=1#frag'), {}, Buffer.alloc(0), { absoluteForm: true, keepAlive: true });
+    expect(bytes.toString()).toBe('GET http://sentry.test:9000/api/0/?cursor=1 HTTP/1.1\r\nHost: sentry.test:9000\r\nContent-Length: 0\r\n\r\n');
+  });
+});
+
+describe('ResponseReader.reusable', () => {
+  const complete = (text: string, method = 'GET') => {
+    const reader = new ResponseReader(method, 1024);
+    const response = reader.push(Buffer.from(text));
+    expect(response).toBeDefined();
+    return reader.reusable();
+  };
+
+  it('lets an HTTP/1.1 answer with a length or chunks carry the next request', () => {
+    expect(complete('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok')).toBe(true);
+    expect(complete('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n')).toBe(true);
+    expect(complete('HTTP/1.1 204 No Content\r\n\r\n')).toBe(true);
+    expect(complete('HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n')).toBe(true);
+  });
+
+  it('not when the server closes it, speaks HTTP/1.0, or sent more than was asked', () => {
+    expect(complete('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok')).toBe(false);
+    expect(complete('HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok')).toBe(false);
+    expect(complete('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\n')).toBe(false);
+  });
 });

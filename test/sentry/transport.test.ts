@@ -1,6 +1,7 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Deadline } from '../../src/sentry/deadline.js';
 import { DeliveryTimeout, describeNetworkError, httpRequest } from '../../src/sentry/transport.js';
 
 // httpRequest against real servers on 127.0.0.1: node's own HTTP server, and raw sockets that
@@ -28,7 +29,7 @@ const raw = (answer: (data: string) => string | undefined) =>
     socket.on('error', () => {});
   });
 
-const post = (url: string, timeoutMs = 5000) => httpRequest('POST', `${url}/api/1/envelope/`, { headers: { 'Content-Type': 'text/plain' }, body: Buffer.from('hello'), timeoutMs });
+const post = (url: string, timeoutMs = 5000) => httpRequest('POST', `${url}/api/1/envelope/`, { headers: { 'Content-Type': 'text/plain' }, body: Buffer.from('hello'), deadline: new Deadline(timeoutMs) });
 
 describe('httpRequest', () => {
   it("talks to node's HTTP server: method, path, headers and body arrive, the answer comes back", async () => {

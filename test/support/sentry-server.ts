@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { BodyRejected, createHttpServer, listen, readRequest, writeAnswer } from '../../src/receiver/http.js';
 import { createIngest, type IngestRequest, type ReceiverRecord } from '../../src/receiver/ingest.js';
 import { createMonitorsApi, type MonitorsApi } from './monitors-api.js';
 
 // A strict Sentry on 127.0.0.1: the ingest rules of `cronmon listen` (one key, project 42), the
 // organization monitors REST API under /api/0/ (one token, org "acme"), plus faults a test can switch on to play a broken, slow or rate-limiting Sentry.
+// With `tls` it speaks HTTPS with the given certificate; `resetConnections` cuts the first N
+// connections at once (over TLS: a handshake reset). It counts the connections it accepts.
 
 export type Fault =
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: string }
@@ -15,6 +19,12 @@ export type Fault =
   | { kind: 'blackhole' };
 
 export type FaultPicker = (request: IngestRequest) => Fault | undefined;
+
+// The faults in turn, one per request, then none: e.g. a reset, then two 503s, then Sentry.
+export function faultsInTurn(...faults: Fault[]): FaultPicker {
+  let next = 0;
+  return () => faults[next++];
+}
 
 export type CheckInRecord = Extract<ReceiverRecord, { type: 'check_in' }>;
 export type EventRecord = Extract<ReceiverRecord, { type: 'event' }>;
@@ -25,6 +35,9 @@ export interface TestSentry {
   port: number;
   dsn: string;
   key: string;
+  // TCP connections accepted so far, and the TLS server names (SNI) clients asked for.
+  connections(): number;
+  serverNames: (string | false | null)[];
   // The REST API: its token, organization and state.
   token: string;
   org: string;
@@ -47,7 +60,9 @@ export const PROJECTS = [
 ];
 
 // `token` and `regionUrl` let two servers play sentry.io and the region an organization lives in.
-export async function startSentryServer(options: { fault?: FaultPicker; token?: string; regionUrl?: string } = {}): Promise<TestSentry> {
+export async function startSentryServer(
+  options: { fault?: FaultPicker; token?: string; regionUrl?: string; tls?: { key: string; cert: string }; resetConnections?: number } = {},
+): Promise<TestSentry> {
   const key = randomBytes(16).toString('hex');
   const ingest = createIngest({ key, projectId: PROJECT_ID });
   const token = options.token ?? `sntrys_${randomBytes(24).toString('hex')}`;
@@ -56,11 +71,14 @@ export async function startSentryServer(options: { fault?: FaultPicker; token?: 
   const records: ReceiverRecord[] = [];
   const requests: IngestRequest[] = [];
   const sockets = new Set<Socket>();
+  const serverNames: (string | false | null)[] = [];
+  let connections = 0;
 
-  // The receiver's HTTP server: the same body limits and timeouts as `cronmon listen`.
-  const server: Server = createHttpServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     readRequest(req).then(
-      async (request) => {
+      async (read) => {
+        // readRequest knows no TLS: over HTTPS the URL (and the region URL built from it) is https.
+        const request = options.tls ? { ...read, url: new URL(read.url.href.replace(/^http:/, 'https:')) } : read;
         requests.push(request);
         const fault = pickFault?.(request);
         if (fault?.kind === 'blackhole') return;
@@ -81,18 +99,27 @@ export async function startSentryServer(options: { fault?: FaultPicker; token?: 
         writeAnswer(res, { status, headers: {}, body: '' });
       },
     );
-  });
-  server.on('connection', (socket) => {
+  };
+  // The receiver's HTTP server: the same body limits and timeouts as `cronmon listen`.
+  const server: Server = options.tls ? createTlsServer(options.tls, handler) : createHttpServer(handler);
+  server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
+    if (++connections <= (options.resetConnections ?? 0)) socket.resetAndDestroy();
   });
+  server.on('secureConnection', (socket: TLSSocket) => serverNames.push(socket.servername));
+  // A client that gives up mid-handshake is not the test's business.
+  server.on('tlsClientError', () => {});
   const port = await listen(server, 0, '127.0.0.1');
 
+  const scheme = options.tls ? 'https' : 'http';
   const sentry: TestSentry = {
-    url: `http://127.0.0.1:${port}`,
+    url: `${scheme}://127.0.0.1:${port}`,
     port,
-    dsn: `http://${key}@127.0.0.1:${port}/${PROJECT_ID}`,
+    dsn: `${scheme}://${key}@127.0.0.1:${port}/${PROJECT_ID}`,
     key,
+    connections: () => connections,
+    serverNames,
     token,
     org: ORG,
     api,
