@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { accessSync, constants, linkSync, mkdirSync, realpathSync, renameSync, unlinkSync } from 'node:fs';
+import { accessSync, constants, linkSync, realpathSync, renameSync, unlinkSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CronmonError } from '../errors.js';
 import { formatDuration } from '../config/duration.js';
-import { readIfRegular, writeFileAtomic, writeNewFile } from '../safe-fs.js';
+import { kernelFilesystemOf, makeDirs, readIfRegular, writeFileAtomic, writeNewFile } from '../safe-fs.js';
 
 // `cronmon exec --lock`: no two runs of one slug+environment overlap on this machine.
 //
@@ -65,6 +65,8 @@ const MAX_INFO_BYTES = 4096;
 /** Takes the lock or throws CronmonError('lock-busy') once `waitMs` has passed. */
 export async function acquireLock(options: LockOptions): Promise<Lock> {
   const file = options.file === undefined ? defaultLockFile(options) : resolve(options.file);
+  const kernel = options.file === undefined ? undefined : kernelFilesystemOf(file);
+  if (kernel) throw new CronmonError('usage', `--lock: ${file} is on ${kernel}, a kernel filesystem that cannot hold a lock file; name a file elsewhere`);
   makeDir(dirname(file));
   refuseForeignFile(file);
   const info: HolderInfo = { pid: process.pid, started: new Date().toISOString(), slug: options.slug, environment: options.environment };
@@ -98,7 +100,7 @@ export async function acquireLock(options: LockOptions): Promise<Lock> {
 export function defaultLockFile(options: Pick<LockOptions, 'slug' | 'environment' | 'runtimeDir' | 'cacheDir'>): string {
   const name = `${options.slug}@${fileSafe(options.environment)}.lock`;
   const { runtimeDir } = options;
-  if (runtimeDir && runtimeDir.startsWith('/') && isWritable(runtimeDir)) return join(runtimeDir, 'cronmon', name);
+  if (runtimeDir && runtimeDir.startsWith('/') && isWritable(runtimeDir) && !kernelFilesystemOf(runtimeDir)) return join(runtimeDir, 'cronmon', name);
   return join(options.cacheDir, 'locks', name);
 }
 
@@ -279,7 +281,7 @@ function isAlive(pid: number): boolean {
 
 function makeDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirs(dir, 0o700);
   } catch {
     // Reported by tryFile when the file is the lock; only informational otherwise.
   }

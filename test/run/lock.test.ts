@@ -258,6 +258,12 @@ describe('defaultLockFile', () => {
     expect(defaultLockFile({ slug: 'a', environment: 'production', cacheDir: '/c' })).toBe('/c/locks/a@production.lock');
   });
 
+  it.runIf(process.platform === 'linux')('never uses a $XDG_RUNTIME_DIR on a kernel filesystem (/proc, /sys)', () => {
+    for (const runtimeDir of ['/proc', '/proc/self', '/sys']) {
+      expect(defaultLockFile({ slug: 'a', environment: 'production', cacheDir: '/c', runtimeDir })).toBe('/c/locks/a@production.lock');
+    }
+  });
+
   it('keeps distinct environments distinct in a safe file name', () => {
     const name = (environment: string) => defaultLockFile({ slug: 'a', environment, cacheDir: '/c' }).slice('/c/locks/'.length);
     expect(name('staging 2')).toBe('a@staging%202.lock');
