@@ -35,13 +35,13 @@ export interface AtomicWriteOptions {
 }
 
 /**
- * Replaces `file` with `data`: a temp file is created beside it (see writeNewFile), written, and
+ * Replaces `file` with `data`: a temp file is created beside it (see writeTempFile), written, and
  * renamed over it. Readers see the old file or the new one, never a part; when anything fails
  * (a full disk, a write limit), the old file is untouched and the temp file is removed.
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions): void {
   const temp = `${file}.${process.pid}.tmp`;
-  writeNewFile(temp, data, options);
+  writeTempFile(temp, data, options);
   try {
     renameSync(temp, file);
   } catch (error) {
@@ -51,12 +51,12 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, options
 }
 
 /**
- * Creates `path` and writes `data` to it. O_EXCL fails on anything already there, a symlink
- * included, which is never followed (O_NOFOLLOW says so again). Something left there (a run
- * that crashed with the same pid, or a planted symlink) is removed, not followed, and creation
- * is tried once more. On failure nothing is left at `path`.
+ * Creates the temp file `path` (a name of this process's own) and writes `data` to it. O_EXCL
+ * fails on anything already there, a symlink included, which is never followed (O_NOFOLLOW says
+ * so again). Something left there (a run that crashed with the same pid, or a planted symlink)
+ * is removed, not followed, and creation is tried once more. On failure nothing is left there.
  */
-export function writeNewFile(path: string, data: string | Uint8Array, options: AtomicWriteOptions): void {
+export function writeTempFile(path: string, data: string | Uint8Array, options: AtomicWriteOptions): void {
   const flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW;
   let fd: number;
   try {

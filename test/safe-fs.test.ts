@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { kernelFilesystemOf, makeDirs, readIfRegular, writeFileAtomic, writeNewFile } from '../src/safe-fs.js';
+import { kernelFilesystemOf, makeDirs, readIfRegular, writeFileAtomic, writeTempFile } from '../src/safe-fs.js';
 import { otherUser } from './support/other-user.js';
 
 // For child processes (with limits of their own): the module bundled, as plain Node loads it.
@@ -54,13 +54,13 @@ describe('writeFileAtomic', () => {
   });
 });
 
-describe('writeNewFile', () => {
+describe('writeTempFile', () => {
   it('never writes through a symlink at its path', () => {
     const victim = join(root, 'victim');
     writeFileSync(victim, 'precious\n');
     const path = join(root, 'temp');
     symlinkSync(victim, path);
-    writeNewFile(path, 'data', { mode: 0o600 });
+    writeTempFile(path, 'data', { mode: 0o600 });
     expect(readFileSync(victim, 'utf8')).toBe('precious\n');
     expect(readFileSync(path, 'utf8')).toBe('data');
   });

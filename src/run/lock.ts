@@ -5,7 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CronmonError } from '../errors.js';
 import { formatDuration } from '../config/duration.js';
-import { kernelFilesystemOf, makeDirs, readIfRegular, writeFileAtomic, writeNewFile } from '../safe-fs.js';
+import { kernelFilesystemOf, makeDirs, readIfRegular, writeFileAtomic, writeTempFile } from '../safe-fs.js';
 
 // `cronmon exec --lock`: no two runs of one slug+environment overlap on this machine.
 //
@@ -155,7 +155,7 @@ function askHolder(name: string): Promise<HolderInfo | undefined> {
 function tryFile(file: string, info: HolderInfo): Attempt {
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    writeNewFile(temp, `${JSON.stringify(info)}\n`, { mode: 0o644 });
+    writeTempFile(temp, `${JSON.stringify(info)}\n`, { mode: 0o644 });
   } catch (error) {
     throw new CronmonError('usage', `--lock: cannot write the lock file ${file}: ${(error as Error).message}`);
   }
