@@ -18,7 +18,7 @@ const cacheFiles = (dir: string): string[] => {
 
 describe('the compile cache', () => {
   it('is written by the first run and used by the next', async () => {
-    const env = cronEnv();
+    const env = privateEnv();
     const cache = env.CRONMON_CACHE_DIR ?? '';
     expect((await runCli(['--version'], { env })).stdout.toString()).toBe('0.1.0\n');
     expect(cacheFiles(cache).some((file) => /compiled-|compile-cache/.test(file))).toBe(true);
@@ -26,7 +26,7 @@ describe('the compile cache', () => {
   });
 
   it('ignores a corrupt cache', async () => {
-    const env = cronEnv();
+    const env = privateEnv();
     const cache = env.CRONMON_CACHE_DIR ?? '';
     expect((await runCli(['--version'], { env })).code).toBe(0);
     for (const name of cacheFiles(cache).filter((file) => /compiled-.*\.bin$/.test(file))) writeFileSync(join(cache, name), 'not bytecode');
@@ -36,7 +36,7 @@ describe('the compile cache', () => {
   });
 
   it('still loads ES module config files', async () => {
-    const env = cronEnv();
+    const env = privateEnv();
     const dir = join(env.HOME ?? '', 'project');
     mkdirSync(dir);
     writeFileSync(join(dir, 'cronmon.config.mjs'), "export default { monitors: { esm: { schedule: '@daily' } } };\n");
@@ -48,7 +48,7 @@ describe('the compile cache', () => {
   });
 
   it('is not used with NODE_DISABLE_COMPILE_CACHE', async () => {
-    const env = cronEnv({ NODE_DISABLE_COMPILE_CACHE: '1' });
+    const env = privateEnv({ NODE_DISABLE_COMPILE_CACHE: '1' });
     expect((await runCli(['--version'], { env })).code).toBe(0);
     expect(cacheFiles(env.CRONMON_CACHE_DIR ?? '')).toEqual([]);
   });
@@ -73,8 +73,8 @@ const created: string[] = [];
 afterEach(() => {
   for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-function privateEnv(): NodeJS.ProcessEnv {
-  const env = cronEnv();
+function privateEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = cronEnv(extra);
   created.push(env.HOME ?? '');
   return env;
 }

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cronEnv, runCliOrKill } from '../support/cli.js';
+import { runCliOrKill } from '../support/cli.js';
 import { otherUser } from '../support/other-user.js';
 import { startSentryServer, type TestSentry } from '../support/sentry-server.js';
 
@@ -43,10 +43,7 @@ function sharedTmp() {
   mkdirSync(cwd, { recursive: true });
   mkdirSync(home);
   chmodSync(shared, 0o1777);
-  const env = (extra: Record<string, string> = {}) => {
-    const base = cronEnv({ HOME: home, CRONMON_CACHE_DIR: join(home, 'cache'), ...extra });
-    return base;
-  };
+  const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, HOME: home, CRONMON_CACHE_DIR: join(home, 'cache'), ...extra });
   return { root, shared, cwd, home, marker: join(root, 'ran'), env };
 }
 

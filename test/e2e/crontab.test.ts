@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,9 +19,21 @@ const SAMPLE = [
   '',
 ].join('\n');
 
-const tempDir = () => mkdtempSync(join(tmpdir(), 'cronmon-crontab-'));
+const created: string[] = [];
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cronmon-crontab-'));
+  created.push(dir);
+  return dir;
+};
 // A fixed zone for the CLI, so that it adds no --timezone of the machine it runs on.
-const env = (extra: Record<string, string> = {}) => cronEnv({ TZ: 'UTC', ...extra });
+const env = (extra: Record<string, string> = {}) => {
+  const result = cronEnv({ TZ: 'UTC', ...extra });
+  created.push(result.HOME ?? '');
+  return result;
+};
 const stdout = (result: { stdout: Buffer }) => result.stdout.toString('utf8');
 const backups = (dir: string, prefix: string) => readdirSync(dir).filter((name) => name.startsWith(prefix));
 

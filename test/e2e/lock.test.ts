@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ afterAll(() => sentry.close());
 
 // Every test gets its own slug (locks are machine-wide) and its own marker and release files.
 let counter = 0;
+const created: string[] = [];
 function scenario() {
   const slug = `lock-${process.pid}-${++counter}`;
   const dir = mkdtempSync(join(tmpdir(), 'cronmon-lock-e2e-'));
@@ -20,6 +21,7 @@ function scenario() {
   const release = join(dir, 'release');
   writeFileSync(marker, '');
   const env = cronEnv({ SENTRY_DSN: sentry.dsn });
+  created.push(dir, env.HOME ?? '');
   return {
     slug,
     env,
@@ -32,11 +34,13 @@ function scenario() {
 }
 
 const running: { run: CliRun; release: () => void }[] = [];
-afterEach(() => {
+afterEach(async () => {
   for (const { run, release } of running.splice(0)) {
     release();
     run.child.kill('SIGKILL');
+    await run.result;
   }
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 function start(s: ReturnType<typeof scenario>, flags: string[], env = s.env): CliRun {
@@ -73,6 +77,7 @@ describe('cronmon exec --lock', () => {
   it('uses $XDG_RUNTIME_DIR, and excludes a run that does not have it set', async () => {
     const s = scenario();
     const runtimeDir = mkdtempSync(join(tmpdir(), 'cronmon-xdg-'));
+    created.push(runtimeDir);
     const first = start(s, ['--lock'], { ...s.env, XDG_RUNTIME_DIR: runtimeDir });
     await ready(first);
     const file = join(runtimeDir, 'cronmon', `${s.slug}@production.lock`);
@@ -139,6 +144,7 @@ describe('cronmon exec --lock', () => {
     const s = scenario();
     const script = join(tmpdir(), `cronmon-lock-job-${process.pid}-${counter}.sh`);
     writeFileSync(script, '#!/bin/sh\necho hi\n');
+    created.push(script);
     const result = await startCli(['exec', '--slug', s.slug, '--lock', script, 'x'], { env: s.env }).result;
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/is not a cronmon lock file/);
