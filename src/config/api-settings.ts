@@ -33,8 +33,9 @@ export interface ApiSettings {
 // Settings for the REST API: flag > environment > config file > .sentryclirc > default.
 // The token is never read from cronmon's config file: config files get committed.
 export async function resolveApiSettings(flags: ApiFlags, env: NodeJS.ProcessEnv, stderrIsTTY: boolean, cwd: string = process.cwd()): Promise<ApiSettings> {
-  const config = await configFile(flags, env, cwd);
-  const rc = loadSentryCliRc(cwd, env.HOME);
+  const log = createCommandLog(flags, env, stderrIsTTY);
+  const config = await configFile(flags, env, cwd, log);
+  const rc = loadSentryCliRc(cwd, env.HOME, log.warn);
   const inFile = (key: string) => `${config?.file} (${key})`;
   const inRc = (key: 'token' | 'url' | 'org' | 'project', what: string) => `${rc.sources[key] ?? '.sentryclirc'} (${what})`;
   const url = pick([flags.url, '--url'], [env.SENTRY_URL, 'SENTRY_URL'], [config?.url, inFile('url')], [rc.url, inRc('url', '[defaults] url')]);
@@ -45,7 +46,7 @@ export async function resolveApiSettings(flags: ApiFlags, env: NodeJS.ProcessEnv
     url: url ? checkedUrl(url) : DEFAULT_URL,
     config,
     network: await resolveNetwork(flags, env, config, () => rc),
-    log: createCommandLog(flags, env, stderrIsTTY),
+    log,
   };
 }
 

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { isPrivateDir, makeDirs, readPrivateFile, writeFileAtomic } from '../safe-fs.js';
 
 // Where cronmon keeps small state between runs (rate-limit deadlines). CRONMON_CACHE_DIR wins,
 // then the platform's user cache directory.
@@ -11,19 +11,33 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(homedir(), '.cache', 'cronmon');
 }
 
+// State files steer what cronmon sends (a rate limit can silence a monitor), so they are kept
+// only in a directory private to the user: created 0700, and one that another user can write
+// (a shared CRONMON_CACHE_DIR, a group-writable directory) is neither read nor written.
+
 /**
  * Writes a small JSON state file for the next run, atomically (concurrent runs share it); false
  * when it cannot: a read-only home must never fail a run.
  */
 export function writeStateFile(file: string, value: unknown): boolean {
   try {
-    mkdirSync(dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(value));
-    renameSync(temp, file);
+    makeDirs(dirname(file), 0o700);
+    if (!isPrivateDir(dirname(file))) return false;
+    writeFileAtomic(file, JSON.stringify(value), { mode: 0o600 });
     return true;
   } catch {
     return false;
+  }
+}
+
+/** A state file's parsed JSON; undefined when absent, unreadable, or not private (see above). */
+export function readStateFile(file: string): unknown {
+  const text = readPrivateFile(file);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 

@@ -55,8 +55,8 @@ export function createCommandLog(flags: Pick<ReportingFlags, 'quiet' | 'verbose'
   });
 }
 
-export function configFile(flags: Pick<ReportingFlags, 'config'>, env: NodeJS.ProcessEnv, cwd: string): Promise<CronmonConfig | undefined> {
-  return loadConfig({ explicit: pick([flags.config, '--config'], [env.CRONMON_CONFIG, 'CRONMON_CONFIG'])?.value, cwd, env });
+export function configFile(flags: Pick<ReportingFlags, 'config'>, env: NodeJS.ProcessEnv, cwd: string, log: Log): Promise<CronmonConfig | undefined> {
+  return loadConfig({ explicit: pick([flags.config, '--config'], [env.CRONMON_CONFIG, 'CRONMON_CONFIG'])?.value, cwd, env, warn: log.warn });
 }
 
 // A flag for any schedule field replaces the file's schedule as a whole (a --schedule must not
@@ -87,7 +87,7 @@ export async function resolveReporting(
   const slug = requireSlug(rawSlug?.value, rawSlug?.source ?? '--slug');
   if (rawSlug && rawSlug.value !== slug) log.notice(`monitor slug "${rawSlug.value}" is sent as "${slug}", as Sentry stores it`);
 
-  const config = await configFile(flags, env, cwd);
+  const config = await configFile(flags, env, cwd, log);
   const fromFile = (key: string) => `${config?.file ?? 'config file'} (${key})`;
   const environment = pick(
     [flags.environment, '--environment'],

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { searchDirs } from './config-search.js';
+import { readFoundFile, type Warn } from './trusted-file.js';
 
 // The settings cronmon takes from sentry-cli's INI files, so sentry-cli users need no new setup.
 export interface SentryCliRc {
@@ -42,25 +43,16 @@ export function parseIni(text: string): Record<string, Record<string, string>> {
 }
 
 // As sentry-cli does: the nearest .sentryclirc from the working directory upwards wins over
-// ~/.sentryclirc, which is always read.
-export function loadSentryCliRc(cwd: string, home: string = homedir()): SentryCliRc {
-  const files: string[] = [];
-  for (let dir = cwd; ; dir = dirname(dir)) {
-    const file = join(dir, FILE);
-    if (existsSync(file) && !files.includes(file)) files.push(file);
-    if (dirname(dir) === dir) break;
-  }
-  const homeFile = join(home, FILE);
-  if (existsSync(homeFile) && !files.includes(homeFile)) files.push(homeFile);
-
+// ~/.sentryclirc, which is always read. Unlike sentry-cli, the search stops where cronmon's
+// config search does (home, the repository root), and skips a file someone else may have put
+// there (a warning each, see trusted-file.ts): it would get the auth token sent to its server.
+export function loadSentryCliRc(cwd: string, home: string = homedir(), warn: Warn = () => {}): SentryCliRc {
+  const files = [...new Set([...searchDirs(cwd, home), home].map((dir) => join(dir, FILE)))];
   const rc: SentryCliRc = { files: [], sources: {} };
   for (const file of files) {
-    let ini: Record<string, Record<string, string>>;
-    try {
-      ini = parseIni(readFileSync(file, 'utf8'));
-    } catch {
-      continue;
-    }
+    const text = readFoundFile(file, 'sentry-cli config', warn);
+    if (text === undefined) continue;
+    const ini = parseIni(text);
     rc.files.push(file);
     const found: Record<RcKey, string | undefined> = {
       token: ini.auth?.token,

@@ -2,10 +2,11 @@
 // writing it back with a backup, and checking what cron's PATH can find.
 
 import { spawn } from 'node:child_process';
-import { constants, existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { constants, existsSync, realpathSync, statSync } from 'node:fs';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { CronmonError, usageError } from '../errors.js';
+import { makeDirs, writeFileAtomic } from '../safe-fs.js';
 
 /** A failure of crontab(1) or of writing the result: exit 1, as server failures elsewhere. */
 const systemError = (message: string, options?: { cause?: unknown }) => new CronmonError('system', message, options);
@@ -13,9 +14,17 @@ const systemError = (message: string, options?: { cause?: unknown }) => new Cron
 /** The PATH cron gives jobs when the crontab sets none (Vixie cron, cronie, macOS). */
 export const CRON_DEFAULT_PATH = '/usr/bin:/bin';
 
+const ERROR_TEXTS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory',
+  ENOSPC: 'no space left on the device',
+  EFBIG: 'file too large (a file size limit)',
+};
+
 const errorText = (error: unknown): string => {
   const { code, message } = error as NodeJS.ErrnoException;
-  return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : message;
+  return (code !== undefined && ERROR_TEXTS[code]) || message;
 };
 
 /** Reads a crontab file, or standard input for `-`. Unreadable input is a usage error. */
@@ -87,8 +96,10 @@ async function writeNew(base: string, write: (path: string) => Promise<void>): P
 }
 
 /**
- * Saves `<file>.cronmon-backup-<time>` (a copy of the file as it is now), then writes `text`
- * to the file in place (keeping its mode and owner). Returns the backup's path.
+ * Saves `<file>.cronmon-backup-<time>` (a copy of the file as it is now), then replaces the file
+ * with `text`: written beside it and renamed over it, with its mode and owner. A live crontab is
+ * never left half-written: on a full disk the file stays as it was. A symlink stays a symlink
+ * (its target is replaced). Returns the backup's path.
  */
 export async function writeCrontabFile(file: string, text: string, now: Date = new Date()): Promise<string> {
   let backup: string;
@@ -98,9 +109,12 @@ export async function writeCrontabFile(file: string, text: string, now: Date = n
     throw systemError(`cannot save a backup of ${file}, nothing was changed: ${errorText(error)}`, { cause: error });
   }
   try {
-    await writeFile(file, text, 'utf8');
+    const target = realpathSync(file);
+    const { mode, uid, gid } = statSync(target);
+    writeFileAtomic(target, text, { mode: mode & 0o7777, owner: { uid, gid }, durable: true });
   } catch (error) {
-    throw systemError(`cannot write ${file}: ${errorText(error)} (the original is saved as ${backup})`, { cause: error });
+    const why = (error as NodeJS.ErrnoException).code === 'EPERM' ? 'cannot give the new file its owner and group' : errorText(error);
+    throw systemError(`cannot write ${file}: ${why}; it is unchanged (a copy is saved as ${backup})`, { cause: error });
   }
   return backup;
 }
@@ -112,7 +126,7 @@ export async function writeCrontabFile(file: string, text: string, now: Date = n
 export async function installUserCrontab(text: string, original: string, cacheDirectory: string, now: Date = new Date()): Promise<string> {
   let backup: string;
   try {
-    await mkdir(cacheDirectory, { recursive: true, mode: 0o700 });
+    makeDirs(cacheDirectory, 0o700);
     backup = await writeNew(join(cacheDirectory, `crontab.cronmon-backup-${backupStamp(now)}`), (path) =>
       writeFile(path, original, { encoding: 'utf8', flag: 'wx', mode: 0o600 }),
     );

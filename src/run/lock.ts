@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { accessSync, constants, linkSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, linkSync, realpathSync, renameSync, unlinkSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CronmonError } from '../errors.js';
 import { formatDuration } from '../config/duration.js';
+import { kernelFilesystemOf, makeDirs, readIfRegular, writeFileAtomic, writeTempFile } from '../safe-fs.js';
 
 // `cronmon exec --lock`: no two runs of one slug+environment overlap on this machine.
 //
@@ -58,10 +59,14 @@ interface HolderInfo {
 type Attempt = { lock: Lock } | { lock?: undefined; holder: () => Promise<HolderInfo | undefined> };
 
 const POLL_MS = 100;
+// A lock file is one short line; anything larger is not one.
+const MAX_INFO_BYTES = 4096;
 
 /** Takes the lock or throws CronmonError('lock-busy') once `waitMs` has passed. */
 export async function acquireLock(options: LockOptions): Promise<Lock> {
   const file = options.file === undefined ? defaultLockFile(options) : resolve(options.file);
+  const kernel = options.file === undefined ? undefined : kernelFilesystemOf(file);
+  if (kernel) throw new CronmonError('usage', `--lock: ${file} is on ${kernel}, a kernel filesystem that cannot hold a lock file; name a file elsewhere`);
   makeDir(dirname(file));
   refuseForeignFile(file);
   const info: HolderInfo = { pid: process.pid, started: new Date().toISOString(), slug: options.slug, environment: options.environment };
@@ -95,7 +100,7 @@ export async function acquireLock(options: LockOptions): Promise<Lock> {
 export function defaultLockFile(options: Pick<LockOptions, 'slug' | 'environment' | 'runtimeDir' | 'cacheDir'>): string {
   const name = `${options.slug}@${fileSafe(options.environment)}.lock`;
   const { runtimeDir } = options;
-  if (runtimeDir && runtimeDir.startsWith('/') && isWritable(runtimeDir)) return join(runtimeDir, 'cronmon', name);
+  if (runtimeDir && runtimeDir.startsWith('/') && isWritable(runtimeDir) && !kernelFilesystemOf(runtimeDir)) return join(runtimeDir, 'cronmon', name);
   return join(options.cacheDir, 'locks', name);
 }
 
@@ -150,7 +155,7 @@ function askHolder(name: string): Promise<HolderInfo | undefined> {
 function tryFile(file: string, info: HolderInfo): Attempt {
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    writeFileSync(temp, `${JSON.stringify(info)}\n`, { mode: 0o644 });
+    writeTempFile(temp, `${JSON.stringify(info)}\n`, { mode: 0o644 });
   } catch (error) {
     throw new CronmonError('usage', `--lock: cannot write the lock file ${file}: ${(error as Error).message}`);
   }
@@ -219,33 +224,34 @@ function busyError(options: LockOptions, holder: HolderInfo | undefined): Cronmo
 
 // Written to a temp file and renamed, so that a reader never sees half of it.
 function writeInfo(file: string, info: HolderInfo): boolean {
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    writeFileSync(temp, `${JSON.stringify(info)}\n`, { mode: 0o644 });
-    renameSync(temp, file);
+    writeFileAtomic(file, `${JSON.stringify(info)}\n`, { mode: 0o644 });
     return true;
   } catch {
-    tryUnlink(temp);
     return false;
   }
 }
 
 // `--lock ./job.sh arg` (no `--`) would name the job as the lock file: never replace a file
-// that is not one of ours.
+// that is not one of ours. What is checked is what was read, from one open file: a holder may
+// remove its file or put a new one in place at any moment, and neither is foreign.
 function refuseForeignFile(file: string): void {
-  let stat;
+  let read;
   try {
-    stat = lstatSync(file);
-  } catch {
-    return;
+    read = readIfRegular(file, { follow: false, maxBytes: MAX_INFO_BYTES });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    read = undefined;
   }
-  if (stat.isFile() && (stat.size === 0 || (stat.size < 4096 && readInfo(file)))) return;
+  if (read?.text !== undefined && (read.text === '' || parseInfo(read.text))) return;
   throw new CronmonError('usage', `--lock: ${file} exists and is not a cronmon lock file; give a new file name, or end cronmon's options with --`);
 }
 
+// Not followed if a symlink, and never blocking on a FIFO put in its place.
 function readInfo(file: string): HolderInfo | undefined {
   try {
-    return parseInfo(readFileSync(file, 'utf8'));
+    const { text } = readIfRegular(file, { follow: false, maxBytes: MAX_INFO_BYTES });
+    return text === undefined ? undefined : parseInfo(text);
   } catch {
     return undefined;
   }
@@ -275,7 +281,7 @@ function isAlive(pid: number): boolean {
 
 function makeDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirs(dir, 0o700);
   } catch {
     // Reported by tryFile when the file is the lock; only informational otherwise.
   }

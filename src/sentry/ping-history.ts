@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheKey, writeStateFile } from '../config/paths.js';
+import { cacheKey, readStateFile, writeStateFile } from '../config/paths.js';
 
 // Sentry keeps at most 6 check-ins per minute per monitor and environment and silently drops
 // the rest after answering 2xx. Each heartbeat is a fresh process, so the recent check-ins of
@@ -16,7 +15,7 @@ export function pingHistoryFile(dir: string, scope: string): string {
 export function recordPing(file: string, nowMs: number): number {
   let times: number[] = [];
   try {
-    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    const parsed: unknown = readStateFile(file);
     if (Array.isArray(parsed)) times = parsed.filter((t): t is number => typeof t === 'number' && t > nowMs - WINDOW_MS);
   } catch {
     // No history yet, or unreadable: start afresh.

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheKey, writeStateFile } from '../config/paths.js';
+import { cacheKey, readStateFile, writeStateFile } from '../config/paths.js';
 import type { Dsn } from './dsn.js';
 import { activeRateLimits, type RateLimits } from './rate-limits.js';
 
@@ -13,7 +12,7 @@ export function rateLimitFile(dir: string, dsn: Dsn): string {
 
 export function loadRateLimits(file: string, nowMs: number): RateLimits {
   try {
-    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    const parsed: unknown = readStateFile(file);
     if (typeof parsed !== 'object' || parsed === null) return {};
     const limits: RateLimits = {};
     for (const [category, deadline] of Object.entries(parsed)) {

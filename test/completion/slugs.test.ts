@@ -43,12 +43,12 @@ describe('configSlugs (cronmon completion --slugs)', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
-  it("never runs cosmiconfig's own meta config either", async () => {
+  it("never runs cosmiconfig's own meta config either (cronmon reads none)", async () => {
     const t = tempProject();
     const marker = join(t.root, 'ran');
     t.write('project/cronmon.config.json', MONITORS);
     t.write('project/.config/config.js', `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'ran'); module.exports = {};`);
-    expect(await configSlugs({ cwd: t.project, env: t.env() })).toEqual([]);
+    expect(await configSlugs({ cwd: t.project, env: t.env() })).toEqual(['hourly-sync', 'nightly-backup']);
     expect(existsSync(marker)).toBe(false);
   });
 

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configMayExist, GLOBAL_PLACES, globalConfigDir, SEARCH_PLACES } from '../../src/config/config-search.js';
+import { findConfigFile, GLOBAL_PLACES, globalConfigDir, SEARCH_PLACES } from '../../src/config/config-search.js';
 import { tempProject } from './temp-project.js';
 
-describe('configMayExist', () => {
+const configMayExist = (cwd: string, env: NodeJS.ProcessEnv, home: string) => findConfigFile(cwd, env, () => {}, home) !== undefined;
+
+describe('findConfigFile', () => {
   it('is false when no config file exists', () => {
     const t = tempProject();
     expect(configMayExist(t.project, t.env(), t.home)).toBe(false);

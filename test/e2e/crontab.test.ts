@@ -1,10 +1,11 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cronUnescape, parseCrontabText, type JobLine } from '../../src/crontab/parse.js';
-import { CLI, cronEnv, runCli } from '../support/cli.js';
+import { CLI, cronEnv, runCli, runCliOrKill } from '../support/cli.js';
+import { otherUser } from '../support/other-user.js';
 import { startSentryServer, type TestSentry } from '../support/sentry-server.js';
 
 const SAMPLE = [
@@ -18,9 +19,21 @@ const SAMPLE = [
   '',
 ].join('\n');
 
-const tempDir = () => mkdtempSync(join(tmpdir(), 'cronmon-crontab-'));
+const created: string[] = [];
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cronmon-crontab-'));
+  created.push(dir);
+  return dir;
+};
 // A fixed zone for the CLI, so that it adds no --timezone of the machine it runs on.
-const env = (extra: Record<string, string> = {}) => cronEnv({ TZ: 'UTC', ...extra });
+const env = (extra: Record<string, string> = {}) => {
+  const result = cronEnv({ TZ: 'UTC', ...extra });
+  created.push(result.HOME ?? '');
+  return result;
+};
 const stdout = (result: { stdout: Buffer }) => result.stdout.toString('utf8');
 const backups = (dir: string, prefix: string) => readdirSync(dir).filter((name) => name.startsWith(prefix));
 
@@ -103,6 +116,47 @@ describe('cronmon crontab <file>', () => {
     expect(backups(dir, 'my.crontab.cronmon-backup-')).toHaveLength(1);
     expect(stdout(second)).toContain('0 wrapped, 3 already wrapped, 1 left alone.');
     expect(stdout(second)).toContain('Nothing to change.');
+  });
+
+  it('--apply keeps the mode and owner of the file, and a symlink to it', async (context) => {
+    const { dir, file } = crontabFile();
+    chmodSync(file, 0o640);
+    const link = join(dir, 'link.crontab');
+    symlinkSync(file, link);
+    const result = await runCli(['crontab', link, '--apply', '--cronmon-path', '/usr/local/bin/cronmon'], { env: env() });
+    expect(result.code, result.stderr).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(file, 'utf8')).toContain('/usr/local/bin/cronmon exec --slug nightly-copy');
+    expect(statSync(file).mode & 0o7777).toBe(0o640);
+
+    const nobody = otherUser(context);
+    const theirs = crontabFile();
+    chmodSync(theirs.file, 0o604);
+    chownSync(theirs.file, nobody.uid, nobody.gid);
+    expect((await runCli(['crontab', theirs.file, '--apply'], { env: env() })).code).toBe(0);
+    expect(readFileSync(theirs.file, 'utf8')).toContain('exec --slug nightly-copy');
+    expect(statSync(theirs.file)).toMatchObject({ uid: nobody.uid, gid: nobody.gid });
+    expect(statSync(theirs.file).mode & 0o7777).toBe(0o604);
+  });
+
+  it('--apply leaves the file as it was when the new one cannot be written whole (as on a full disk)', async () => {
+    // 16 short jobs (under 512 bytes) that grow past 1024 bytes when wrapped. The shell's file
+    // size limit, 1 block (512 or 1024 bytes), lets the backup through and stops the new file
+    // part way, as the end of a full disk would.
+    const text = Array.from({ length: 16 }, (_, n) => `0 3 * * * ./job-${n}.sh\n`).join('');
+    const { dir, file } = crontabFile(text);
+    const limited = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn('sh', ['-c', 'ulimit -f 1 && exec "$@"', 'sh', process.execPath, CLI, 'crontab', file, '--apply'], { env: env(), stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    expect(limited.code).toBe(1);
+    const [backup, ...more] = backups(dir, 'my.crontab.cronmon-backup-');
+    expect(more).toEqual([]);
+    expect(limited.stderr).toBe(`cronmon: cannot write ${file}: file too large (a file size limit); it is unchanged (a copy is saved as ${join(dir, backup ?? '')})\n`);
+    expect(readdirSync(dir).sort()).toEqual([backup, 'my.crontab'].sort());
   });
 
   it('puts the absolute path of the running cronmon in the lines by default', async () => {
@@ -229,6 +283,15 @@ describe('cronmon crontab (your crontab, through crontab(1))', () => {
     expect(result.code).toBe(1);
     // One line: crontab's own line break is shown escaped.
     expect(result.stderr).toMatch(/^cronmon: crontab - failed \(exit 1\): "-":3: bad minute\\nerrors in crontab file, can't install\.; your crontab is unchanged \(a copy is in .*\)\n$/);
+    expect(readFileSync(fake.store, 'utf8')).toBe(SAMPLE);
+  });
+
+  it.runIf(process.platform === 'linux')('exits 1, changing nothing, when the cache directory for the copy is on /proc', async () => {
+    const fake = fakeCrontab();
+    writeFileSync(fake.store, SAMPLE);
+    const result = await runCliOrKill(['crontab', '--apply'], { env: fake.env({ CRONMON_CACHE_DIR: '/proc/cronmon' }) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('cronmon: cannot save a backup of your crontab in /proc/cronmon, nothing was changed: /proc/cronmon is on procfs, a kernel filesystem\n');
     expect(readFileSync(fake.store, 'utf8')).toBe(SAMPLE);
   });
 

@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { JOBS, cronEnv, startCli, type CliResult, type CliRun } from '../support/cli.js';
+import { JOBS, cronEnv, runCliOrKill, startCli, type CliResult, type CliRun } from '../support/cli.js';
 import { startSentryServer, type TestSentry } from '../support/sentry-server.js';
 
 let sentry: TestSentry;
@@ -13,6 +13,7 @@ afterAll(() => sentry.close());
 
 // Every test gets its own slug (locks are machine-wide) and its own marker and release files.
 let counter = 0;
+const created: string[] = [];
 function scenario() {
   const slug = `lock-${process.pid}-${++counter}`;
   const dir = mkdtempSync(join(tmpdir(), 'cronmon-lock-e2e-'));
@@ -20,6 +21,7 @@ function scenario() {
   const release = join(dir, 'release');
   writeFileSync(marker, '');
   const env = cronEnv({ SENTRY_DSN: sentry.dsn });
+  created.push(dir, env.HOME ?? '');
   return {
     slug,
     env,
@@ -32,11 +34,13 @@ function scenario() {
 }
 
 const running: { run: CliRun; release: () => void }[] = [];
-afterEach(() => {
+afterEach(async () => {
   for (const { run, release } of running.splice(0)) {
     release();
     run.child.kill('SIGKILL');
+    await run.result;
   }
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 function start(s: ReturnType<typeof scenario>, flags: string[], env = s.env): CliRun {
@@ -73,6 +77,7 @@ describe('cronmon exec --lock', () => {
   it('uses $XDG_RUNTIME_DIR, and excludes a run that does not have it set', async () => {
     const s = scenario();
     const runtimeDir = mkdtempSync(join(tmpdir(), 'cronmon-xdg-'));
+    created.push(runtimeDir);
     const first = start(s, ['--lock'], { ...s.env, XDG_RUNTIME_DIR: runtimeDir });
     await ready(first);
     const file = join(runtimeDir, 'cronmon', `${s.slug}@production.lock`);
@@ -139,6 +144,7 @@ describe('cronmon exec --lock', () => {
     const s = scenario();
     const script = join(tmpdir(), `cronmon-lock-job-${process.pid}-${counter}.sh`);
     writeFileSync(script, '#!/bin/sh\necho hi\n');
+    created.push(script);
     const result = await startCli(['exec', '--slug', s.slug, '--lock', script, 'x'], { env: s.env }).result;
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/is not a cronmon lock file/);
@@ -168,6 +174,31 @@ describe('cronmon exec --lock', () => {
     expect(all.filter((r) => r.code === 75)).toHaveLength(49);
     await sentry.waitFor(() => checkInsFor(s.slug).length >= 2);
     expect(checkInsFor(s.slug).map((c) => c.status)).toEqual(['in_progress', 'ok']);
+  });
+});
+
+describe.runIf(process.platform === 'linux')('cronmon exec --lock on a kernel filesystem (/proc, /sys)', () => {
+  // These used to spin at 100% CPU, deaf to SIGTERM (Node's recursive mkdir under /proc).
+  for (const file of ['/proc/self/job.lock', '/proc/cronmon/job.lock', '/sys/kernel/job.lock']) {
+    it(`refuses --lock ${file}: one line, exit 2, the job does not run`, async () => {
+      const s = scenario();
+      const result = await runCliOrKill(['exec', '--slug', s.slug, `--lock=${file}`, '--', ...s.job], { env: s.env });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`^cronmon: --lock: ${file} is on (procfs|sysfs), a kernel filesystem that cannot hold a lock file; name a file elsewhere\\n$`));
+      expect(s.lines()).toEqual([]);
+      expect(checkInsFor(s.slug)).toEqual([]);
+    });
+  }
+
+  it('does not use an $XDG_RUNTIME_DIR there, and still excludes a second run', async () => {
+    const s = scenario();
+    const first = start(s, ['--lock'], { ...s.env, XDG_RUNTIME_DIR: '/proc' });
+    await ready(first);
+    expect(readdirSync(join(s.env.CRONMON_CACHE_DIR ?? '', 'locks'))).toEqual([`${s.slug}@production.lock`]);
+    const second = await runCliOrKill(['exec', '--slug', s.slug, '--lock', '--', ...s.job], { env: { ...s.env, XDG_RUNTIME_DIR: '/proc/self' } });
+    expect(second.code).toBe(75);
+    s.release();
+    expect((await first.result).code).toBe(0);
   });
 });
 

@@ -9,6 +9,7 @@ import { isCronmonError } from '../../src/errors.js';
 import { acquireLock, defaultLockFile, type Lock, type LockOptions } from '../../src/run/lock.js';
 
 const HOLD_LOCK = fileURLToPath(new URL('../fixtures/jobs/hold-lock.mjs', import.meta.url));
+const HAMMER_LOCK = fileURLToPath(new URL('../fixtures/jobs/hammer-lock.mjs', import.meta.url));
 const LOCK_SOURCE = fileURLToPath(new URL('../../src/run/lock.ts', import.meta.url));
 
 let dir: string;
@@ -146,6 +147,29 @@ describe.each(mechanisms)('acquireLock (%s)', (mechanism) => {
     expect(holders).toEqual(new Set([winner, next]));
   });
 
+  it('is never mistaken for a foreign file while other processes take and release it', async () => {
+    // Four processes take and release one lock as fast as they can. A run that checks the file
+    // just as its holder removes or replaces it must see a lock file or none, never "not a
+    // cronmon lock file". 4 × 400 rounds: a few seconds on a loaded machine, and before this
+    // was fixed, a false refusal in most runs.
+    const opts = options({ file: join(dir, `hammer-${mechanism}`, 'job.lock') });
+    const hammers = [1, 2, 3, 4].map(() => {
+      const child = spawn(process.execPath, [HAMMER_LOCK, bundle, JSON.stringify(opts), '400'], { stdio: ['pipe', 'pipe', 'inherit'] });
+      children.push(child);
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const ready = new Promise<void>((resolve) => child.stdout.on('data', () => out.includes('ready') && resolve()));
+      const done = new Promise<string>((resolve) => child.once('close', () => resolve(out)));
+      return { child, ready, done };
+    });
+    await Promise.all(hammers.map((h) => h.ready));
+    for (const { child } of hammers) child.stdin?.end('go\n');
+    const outputs = await Promise.all(hammers.map((h) => h.done));
+    for (const out of outputs) expect(out).toMatch(/^ready\ndone \d+ \d+\n$/);
+    const taken = outputs.reduce((sum, out) => sum + Number(/done (\d+)/.exec(out)?.[1]), 0);
+    expect(taken).toBeGreaterThan(0);
+  });
+
   it('takes an explicit file, shared by whoever names it', async () => {
     const file = join(dir, `explicit-${mechanism}`, 'job.lock');
     const lock = await take(options({ file }));
@@ -232,6 +256,12 @@ describe('defaultLockFile', () => {
     expect(defaultLockFile({ slug: 'a', environment: 'production', cacheDir: '/c', runtimeDir: join(dir, 'missing') })).toBe('/c/locks/a@production.lock');
     expect(defaultLockFile({ slug: 'a', environment: 'production', cacheDir: '/c', runtimeDir: 'relative' })).toBe('/c/locks/a@production.lock');
     expect(defaultLockFile({ slug: 'a', environment: 'production', cacheDir: '/c' })).toBe('/c/locks/a@production.lock');
+  });
+
+  it.runIf(process.platform === 'linux')('never uses a $XDG_RUNTIME_DIR on a kernel filesystem (/proc, /sys)', () => {
+    for (const runtimeDir of ['/proc', '/proc/self', '/sys']) {
+      expect(defaultLockFile({ slug: 'a', environment: 'production', cacheDir: '/c', runtimeDir })).toBe('/c/locks/a@production.lock');
+    }
   });
 
   it('keeps distinct environments distinct in a safe file name', () => {

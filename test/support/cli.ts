@@ -65,3 +65,15 @@ export function startCli(args: readonly string[], options: { env?: NodeJS.Proces
 
 export const runCli = (args: readonly string[], options?: Parameters<typeof startCli>[1]): Promise<CliResult> =>
   startCli(args, options).result;
+
+// For runs that used to hang: one still running after `killAfterMs` (far longer than any loaded
+// machine needs) is killed, and its result then has signal SIGKILL and no exit code.
+export async function runCliOrKill(args: readonly string[], options?: Parameters<typeof startCli>[1], killAfterMs = 20_000): Promise<CliResult> {
+  const run = startCli(args, options);
+  const timer = setTimeout(() => run.child.kill('SIGKILL'), killAfterMs);
+  try {
+    return await run.result;
+  } finally {
+    clearTimeout(timer);
+  }
+}
