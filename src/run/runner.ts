@@ -43,6 +43,7 @@ export function runJob(command: readonly string[], options: JobOptions): { spawn
   const started = performance.now();
   const pipes = keepTail ? openJobPipes(2) : undefined;
   const stdio: StdioOptions = !keepTail ? 'inherit' : ['inherit', pipes?.[0]?.writeFd ?? 'pipe', pipes?.[1]?.writeFd ?? 'pipe'];
+  const forwarding = forwardSignals(options.ownGroup);
   let child: ReturnType<typeof spawn>;
   try {
     child = spawn(file, args, { stdio, env: options.env, detached: options.ownGroup });
@@ -50,13 +51,14 @@ export function runJob(command: readonly string[], options: JobOptions): { spawn
     // Node throws at once for some exec failures (ELOOP, ENOTDIR, E2BIG…) and reports others
     // as an 'error' event: both end the same way.
     for (const pipe of pipes ?? []) closeSync(pipe.readFd);
+    forwarding.stop();
     const result: JobResult = { outcome: outcomeOfSpawnError(error as NodeJS.ErrnoException, file), startedAt, endedAt: new Date(), durationMs: performance.now() - started, tail: Buffer.alloc(0) };
     return { spawned: Promise.resolve(), result: Promise.resolve(result) };
   } finally {
     // The job has its ends now (or never will): cronmon must not hold them, or no end-of-file.
     for (const pipe of pipes ?? []) closeSync(pipe.writeFd);
   }
-  const stopForwarding = forwardSignals(child, options.ownGroup);
+  forwarding.attach(child);
   const timeout = options.timeoutMs === undefined ? undefined : enforceTimeout(child, options.timeoutMs, options.killGraceMs, options.ownGroup);
   const tail = new TailBuffer(options.tailBytes);
   const sources: Readable[] = pipes
@@ -65,7 +67,7 @@ export function runJob(command: readonly string[], options: JobOptions): { spawn
   const pumps = sources.map((source, index) => pumpOutput(source, index === 0 ? process.stdout : process.stderr, tail));
 
   const finish = (outcome: JobOutcome, endedMs: number): JobResult => {
-    stopForwarding();
+    forwarding.stop();
     timeout?.cancel();
     return {
       outcome,

@@ -37,21 +37,36 @@ export function groupAlive(child: ChildProcess): boolean {
 }
 
 // Forwards the signals that reach cronmon to the job. `on`, not `once`: a second Ctrl-C must
-// reach the job too, and must not kill cronmon before it has reported the run. The returned
-// function ends the forwarding; the handlers stay, so that a late signal cannot end cronmon
-// while it reports (SIGINT and SIGTERM then have their own meaning, see monitored-job.ts).
-export function forwardSignals(child: ChildProcess, ownGroup: boolean): () => void {
+// reach the job too, and must not kill cronmon before it has reported the run. Listening starts
+// before the job does, so that a signal that comes while it starts neither ends cronmon nor is
+// lost: it is passed on once the job is there. stop() ends the forwarding; the handlers stay, so
+// that a late signal cannot end cronmon while it reports (SIGINT and SIGTERM then have their own
+// meaning, see monitored-job.ts).
+export function forwardSignals(ownGroup: boolean): { attach(child: ChildProcess): void; stop(): void } {
   let forwarding = true;
+  let job: ChildProcess | undefined;
+  const early: Forwarded[] = [];
+  const forward = (child: ChildProcess, signal: Forwarded) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (!ownGroup && FROM_TERMINAL.includes(signal)) return;
+    signalJob(child, signal, ownGroup && (TO_GROUP as readonly Forwarded[]).includes(signal));
+  };
   for (const signal of [...TO_GROUP, ...TO_JOB]) {
     // Not every platform has every signal (SIGPWR, SIGIO).
     if (constants.signals[signal] === undefined) continue;
     process.on(signal, () => {
-      if (!forwarding || child.exitCode !== null || child.signalCode !== null) return;
-      if (!ownGroup && FROM_TERMINAL.includes(signal)) return;
-      signalJob(child, signal, ownGroup && (TO_GROUP as readonly Forwarded[]).includes(signal));
+      if (!forwarding) return;
+      if (job) forward(job, signal);
+      else early.push(signal);
     });
   }
-  return () => {
-    forwarding = false;
+  return {
+    attach(child) {
+      job = child;
+      for (const signal of early.splice(0)) forward(child, signal);
+    },
+    stop() {
+      forwarding = false;
+    },
   };
 }
