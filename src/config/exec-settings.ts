@@ -6,7 +6,6 @@ import { parseDuration } from './duration.js';
 import { resolveNetwork, type NetworkFlags } from './network-settings.js';
 import { cacheDir } from './paths.js';
 import { resolveReporting, type ReportingFlags } from './reporting-settings.js';
-import { loadSentryCliRc } from './sentryclirc.js';
 
 export const MAX_TAIL_BYTES = 102_400;
 const DEFAULT_SEND_TIMEOUT = '5s';
@@ -58,7 +57,7 @@ export async function resolveExecOptions(
     tailBytes: parseTailBytes(flags.tailBytes),
     serverName: flags.serverName === false || reporting.config?.serverName === false ? undefined : hostname(),
     sendTimeoutMs: parseDuration(flags.sendTimeout ?? DEFAULT_SEND_TIMEOUT, '--send-timeout'),
-    network: await resolveNetwork(flags, env, reporting.config, () => loadSentryCliRc(process.cwd(), env.HOME)),
+    network: await resolveNetwork(flags, env, reporting.config, reporting.sentryCliRc),
     timeoutMs,
     killGraceMs,
     // An interactive run keeps the terminal (it may read from it); every other run gets its own

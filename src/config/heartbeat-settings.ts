@@ -8,7 +8,6 @@ import { parseDuration } from './duration.js';
 import { resolveNetwork, type NetworkFlags } from './network-settings.js';
 import { cacheDir } from './paths.js';
 import { resolveReporting, type ReportingFlags } from './reporting-settings.js';
-import { loadSentryCliRc } from './sentryclirc.js';
 
 export interface HeartbeatFlags extends ReportingFlags, NetworkFlags {
   status?: CheckInStatus | undefined;
@@ -21,7 +20,7 @@ export interface HeartbeatFlags extends ReportingFlags, NetworkFlags {
 export async function resolveHeartbeatOptions(flags: HeartbeatFlags, env: NodeJS.ProcessEnv, stderrIsTTY: boolean): Promise<HeartbeatOptions> {
   const reporting = await resolveReporting(flags, env, stderrIsTTY);
   const { dsn } = reporting;
-  if (!dsn) throw new CronmonError('missing-setting', 'no DSN: set --dsn, SENTRY_DSN or dsn in the config file');
+  if (!dsn) throw new CronmonError('missing-setting', 'no DSN: set --dsn, SENTRY_DSN, dsn in the config file, or [auth] dsn in .sentryclirc');
   if (!dsn.parsed.ok) throw usageError(`invalid DSN ${maskDsn(dsn.raw)} from ${dsn.source}: ${dsn.parsed.reason}`);
   return {
     dsn: dsn.parsed.dsn,
@@ -32,7 +31,7 @@ export async function resolveHeartbeatOptions(flags: HeartbeatFlags, env: NodeJS
     checkInId: flags.checkInId === undefined ? undefined : normaliseCheckInId(flags.checkInId, '--check-in-id'),
     monitorConfig: reporting.monitorConfig,
     sendTimeoutMs: parseDuration(flags.sendTimeout ?? '5s', '--send-timeout'),
-    network: await resolveNetwork(flags, env, reporting.config, () => loadSentryCliRc(process.cwd(), env.HOME)),
+    network: await resolveNetwork(flags, env, reporting.config, reporting.sentryCliRc),
     cacheDir: cacheDir(env),
     dryRun: flags.dryRun === true,
     log: reporting.log,

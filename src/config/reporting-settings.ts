@@ -6,6 +6,7 @@ import { requireSlug } from '../monitor/slug.js';
 import { parseDsn, type DsnResult } from '../sentry/dsn.js';
 import type { CronmonConfig, MonitorEntry } from './config-file.js';
 import { loadConfig } from './load-config.js';
+import { loadSentryCliRc, type SentryCliRc } from './sentryclirc.js';
 
 // Flags shared by every command that reports with the DSN (exec, heartbeat, check-in upserts).
 export interface ReportingFlags extends MonitorConfigInput {
@@ -26,6 +27,8 @@ export interface ReportingSettings {
   // The slug's entry in the config file, for settings beyond the monitor config (timeout…).
   monitorEntry?: MonitorEntry | undefined;
   config?: CronmonConfig | undefined;
+  // sentry-cli's settings, read on first use.
+  sentryCliRc: () => SentryCliRc;
   log: Log;
 }
 
@@ -94,7 +97,14 @@ export async function resolveReporting(
     [env.SENTRY_ENVIRONMENT, 'SENTRY_ENVIRONMENT'],
     [config?.environment, fromFile('environment')],
   );
-  const dsn = pick([flags.dsn, '--dsn'], [env.SENTRY_DSN, 'SENTRY_DSN'], [config?.dsn, fromFile('dsn')]);
+  // .sentryclirc is read only when it is needed: most runs have their DSN in SENTRY_DSN.
+  let rc: SentryCliRc | undefined;
+  const sentryCliRc = () => (rc ??= loadSentryCliRc(cwd, env.HOME, log.warn));
+  const fromRc = () => {
+    const { dsn: value, sources } = sentryCliRc();
+    return [value, `${sources.dsn ?? '.sentryclirc'} ([auth] dsn)`] as [string | undefined, string];
+  };
+  const dsn = pick([flags.dsn, '--dsn'], [env.SENTRY_DSN, 'SENTRY_DSN'], [config?.dsn, fromFile('dsn')]) ?? pick(fromRc());
   const monitorEntry = config?.monitors[slug];
   const monitorInput = { ...mergeMonitorInput(flags, monitorEntry) };
   if (monitorInput.schedule !== undefined && monitorInput.interval === undefined && !monitorInput.timezone) {
@@ -109,6 +119,7 @@ export async function resolveReporting(
     monitorConfig: buildMonitorConfig(monitorInput),
     monitorEntry,
     config,
+    sentryCliRc,
     log,
   };
 }

@@ -11,13 +11,15 @@ export interface SentryCliRc {
   project?: string | undefined;
   // [http] proxy_url, as sentry-cli reads it.
   proxy?: string | undefined;
+  // [auth] dsn, as Sentry's docs for sentry-cli monitors show it.
+  dsn?: string | undefined;
   // Files that contributed, nearest first (for messages).
   files: string[];
   // The file each setting came from (a nearer file may hold some keys, ~/.sentryclirc others).
   sources: Partial<Record<RcKey, string>>;
 }
 
-type RcKey = 'token' | 'url' | 'org' | 'project' | 'proxy';
+type RcKey = 'token' | 'url' | 'org' | 'project' | 'proxy' | 'dsn';
 
 const FILE = '.sentryclirc';
 
@@ -60,8 +62,9 @@ export function loadSentryCliRc(cwd: string, home: string = homedir(), warn: War
       org: ini.defaults?.org,
       project: ini.defaults?.project,
       proxy: ini.http?.proxy_url,
+      dsn: ini.auth?.dsn,
     };
-    for (const key of ['token', 'url', 'org', 'project', 'proxy'] as const) {
+    for (const key of ['token', 'url', 'org', 'project', 'proxy', 'dsn'] as const) {
       const value = nonEmpty(found[key]);
       if (rc[key] === undefined && value !== undefined) {
         rc[key] = value;

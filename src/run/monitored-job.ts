@@ -140,7 +140,7 @@ function makeReporter(options: MonitoredJobOptions, problems: string[]): Reporte
   }
   const parsed = dsn?.parsed.ok ? dsn.parsed.dsn : undefined;
   if (options.dryRun) return createDryRunReporter(options.log, parsed, options.network);
-  if (!dsn) problems.push('no DSN set (--dsn, SENTRY_DSN or the config file): the job ran without monitoring');
+  if (!dsn) problems.push('no DSN set (--dsn, SENTRY_DSN, the config file or [auth] dsn in .sentryclirc): the job ran without monitoring');
   if (!parsed) return undefined;
   return createReporter({ dsn: parsed, cacheDir: options.cacheDir, log: options.log, network: options.network });
 }

@@ -98,6 +98,6 @@ describe('cronmon heartbeat', () => {
   it('exits 2 when no DSN is set, saying where to set one', async () => {
     const result = await runCli(['heartbeat', '--slug', 'x'], { env: cronEnv() });
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('cronmon: no DSN: set --dsn, SENTRY_DSN or dsn in the config file\n');
+    expect(result.stderr).toBe('cronmon: no DSN: set --dsn, SENTRY_DSN, dsn in the config file, or [auth] dsn in .sentryclirc\n');
   });
 });

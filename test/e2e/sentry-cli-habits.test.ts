@@ -48,3 +48,27 @@ describe("sentry-cli's spellings", () => {
     expect(forSlug(slug).map((c) => c.status)).toEqual(['in_progress', 'ok']);
   });
 });
+
+describe('.sentryclirc', () => {
+  it('[auth] dsn is read after SENTRY_DSN and the config file', async () => {
+    const env = cronEnv();
+    const { writeFileSync, mkdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const home = env.HOME ?? '';
+    writeFileSync(join(home, '.sentryclirc'), `[auth]\ndsn = ${sentry.dsn}\n`, { mode: 0o600 });
+    const slug = uniqueSlug();
+    const result = await runCli(['exec', '--slug', slug, '--', 'true'], { env });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(forSlug(slug).map((c) => c.status)).toEqual(['in_progress', 'ok']);
+    // SENTRY_DSN wins: here an unreachable one, so nothing arrives.
+    const project = join(home, 'project');
+    mkdirSync(project);
+    const other = uniqueSlug();
+    const overridden = await runCli(['exec', '--slug', other, '--send-timeout', '1s', '--', 'true'], {
+      env: { ...env, SENTRY_DSN: `http://${sentry.key}@127.0.0.1:9/42` },
+      cwd: project,
+    });
+    expect(overridden.stderr).toMatch(/connection refused by 127\.0\.0\.1:9/);
+    expect(forSlug(other)).toEqual([]);
+  });
+});
