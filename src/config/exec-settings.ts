@@ -65,7 +65,7 @@ export async function resolveExecOptions(
     ownProcessGroup: timeoutMs !== undefined || !stdinIsTTY,
     dryRun: flags.dryRun === true,
     cacheDir: cacheDir(env),
-    lock: resolveLock(flags, env),
+    lock: resolveLock(flags),
   };
 }
 
@@ -79,12 +79,11 @@ function parseTailBytes(value: string | undefined): number {
 }
 
 // --lock [file], and --lock-wait <duration>, which implies --lock.
-function resolveLock(flags: ExecFlags, env: NodeJS.ProcessEnv): MonitoredJobOptions['lock'] {
+function resolveLock(flags: ExecFlags): MonitoredJobOptions['lock'] {
   if (flags.lock === undefined && flags.lockWait === undefined) return undefined;
   if (flags.lock === '') throw usageError('--lock takes a file name, or no value for the default lock file');
   return {
     file: typeof flags.lock === 'string' ? resolve(flags.lock) : undefined,
     waitMs: flags.lockWait === undefined ? 0 : parseDuration(flags.lockWait, '--lock-wait'),
-    runtimeDir: env.XDG_RUNTIME_DIR,
   };
 }

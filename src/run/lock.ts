@@ -1,33 +1,37 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { accessSync, constants, linkSync, realpathSync, renameSync, unlinkSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { linkSync, lstatSync, mkdirSync, realpathSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { connect, createServer, type Server } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CronmonError } from '../errors.js';
 import { formatDuration } from '../config/duration.js';
-import { kernelFilesystemOf, makeDirs, readIfRegular, writeFileAtomic, writeTempFile } from '../safe-fs.js';
+import { isOwnedByCurrentUser, kernelFilesystemOf, makeDirs, readIfRegular, writeFileAtomic, writeTempFile } from '../safe-fs.js';
 
 // `cronmon exec --lock`: no two runs of one slug+environment overlap on this machine.
 //
-// Linux: the lock is an abstract-namespace Unix socket that the holder listens on. The kernel
-// frees the name the instant the holder dies (crash, SIGKILL, OOM), so no stale lock can exist;
-// EADDRINUSE means busy. libuv opens sockets close-on-exec, so the job does not inherit it, and
-// the server is unref()ed, so it never keeps cronmon alive. The holder answers a connection with
-// its {pid, started}, which is how a busy run learns whom it is waiting for. Abstract names live
-// per network namespace (one container = one "machine") and carry no permissions: another local
-// user could squat a name and block a job, which a per-machine mutual-exclusion tool accepts.
-// The name for the default lock comes from uid+slug+environment, not from the file's path, so a
-// run from a login shell ($XDG_RUNTIME_DIR set) and one from cron (unset) still exclude each
-// other; an explicit --lock FILE is named after the file's real path instead.
+// The default lock is a Unix socket that the holder listens on, in a directory only the user can
+// enter (the cache directory's locks/, mode 0700): no other user can take it, see it or block it.
+// Not $XDG_RUNTIME_DIR: cron does not set it, and a run from a login shell and the same job from
+// cron must find the same lock. A socket whose holder was killed stays behind as a file that
+// nobody answers on; the next run replaces it (see tryPrivateSocket). The holder answers a
+// connection with its {pid, started}, which is how a busy run learns whom it is waiting for.
+// libuv opens sockets close-on-exec, so the job does not inherit it, and the server is
+// unref()ed, so it never keeps cronmon alive.
 //
-// The lock file holds the same {pid, started, slug, environment}, for humans only: on Linux it
-// is never trusted for exclusion.
+// An explicit `--lock FILE` on Linux is an abstract-namespace socket named after the file's real
+// path: the kernel frees the name the instant the holder dies, so no stale lock can exist. Such
+// names carry no permissions, which is why the default lock does not use them. A FILE in a
+// directory every user can write (without the sticky bit) is refused.
 //
-// Elsewhere (macOS, BSD) Node has no flock(2), so the lock file is the lock: it is created
-// atomically with its content (link(2) of a written temp file, failing if it exists), and one
-// whose pid is no longer alive is stale and moved aside. This is weaker: two runs that find the
-// same stale file at the same moment can both take over, a reused pid keeps a stale lock, and a
-// file on a network filesystem shared by machines is only as good as that filesystem's link(2).
+// The lock file holds the same {pid, started, slug, environment}, for humans only where a socket
+// is the lock.
+//
+// Elsewhere (no Unix sockets, or a socket path too long) the lock file is the lock: it is
+// created atomically with its content (link(2) of a written temp file, failing if it exists),
+// and one whose pid is no longer alive is stale and moved aside. This is weaker: two runs that
+// find the same stale file at the same moment can both take over, a reused pid keeps a stale
+// lock, and a file on a network filesystem shared by machines is only as good as that
+// filesystem's link(2).
 
 export interface LockOptions {
   slug: string;
@@ -36,12 +40,11 @@ export interface LockOptions {
   waitMs: number;
   // An explicit `--lock FILE`; undefined means the default file for slug+environment.
   file?: string | undefined;
-  // $XDG_RUNTIME_DIR, preferred for the default file when set and writable.
-  runtimeDir?: string | undefined;
   // cronmon's cache directory (src/config/paths.ts): the default file is in its locks/ otherwise.
   cacheDir: string;
-  // For tests: force one mechanism. Default: 'socket' on Linux, 'file' elsewhere.
-  mechanism?: 'socket' | 'file' | undefined;
+  // For tests: force one mechanism. Default: 'private-socket' for the default lock, 'socket'
+  // (abstract) for an explicit file on Linux, 'file' elsewhere.
+  mechanism?: 'private-socket' | 'socket' | 'file' | undefined;
 }
 
 export interface Lock {
@@ -59,6 +62,10 @@ interface HolderInfo {
 type Attempt = { lock: Lock } | { lock?: undefined; holder: () => Promise<HolderInfo | undefined> };
 
 const POLL_MS = 100;
+// sockaddr_un's sun_path: 108 bytes on Linux, 104 on macOS, the terminating NUL included.
+const MAX_SOCKET_PATH = 104;
+// A stale socket is being replaced by another run; its marker is abandoned after this long.
+const RECOVERY_MS = 10_000;
 // A lock file is one short line; anything larger is not one.
 const MAX_INFO_BYTES = 4096;
 
@@ -68,11 +75,19 @@ export async function acquireLock(options: LockOptions): Promise<Lock> {
   const kernel = options.file === undefined ? undefined : kernelFilesystemOf(file);
   if (kernel) throw new CronmonError('usage', `--lock: ${file} is on ${kernel}, a kernel filesystem that cannot hold a lock file; name a file elsewhere`);
   makeDir(dirname(file));
+  if (options.file === undefined) requirePrivateDir(dirname(file));
+  else refuseSharedDir(file);
   refuseForeignFile(file);
   const info: HolderInfo = { pid: process.pid, started: new Date().toISOString(), slug: options.slug, environment: options.environment };
-  let mechanism = options.mechanism ?? (process.platform === 'linux' ? 'socket' : 'file');
-  const socketName = `\0cronmon-lock-${sha256(options.file === undefined ? `default:${userId()}:${options.slug}@${options.environment}` : `file:${realPathOf(file)}`)}`;
+  // The default lock: a socket in the private directory, where no other user can take, see or
+  // block it. Its name is a hash: socket paths are listed in /proc/net/unix, and have a short
+  // length limit. An explicit file on Linux: the abstract socket named after its real path.
+  const lockId = options.file === undefined ? `default:${options.slug}@${options.environment}` : `file:${realPathOf(file)}`;
+  const privateSocket = join(dirname(file), `${sha256(lockId).slice(0, 32)}.sock`);
+  let mechanism = options.mechanism ?? (options.file === undefined ? (Buffer.byteLength(privateSocket) < MAX_SOCKET_PATH ? 'private-socket' : 'file') : process.platform === 'linux' ? 'socket' : 'file');
+  const socketName = `\0cronmon-lock-${sha256(lockId)}`;
   const attempt = async (): Promise<Attempt> => {
+    if (mechanism === 'private-socket') return tryPrivateSocket(privateSocket, file, info);
     if (mechanism === 'socket') {
       try {
         return await trySocket(socketName, file, info);
@@ -96,12 +111,9 @@ export async function acquireLock(options: LockOptions): Promise<Lock> {
   }
 }
 
-/** `$XDG_RUNTIME_DIR/cronmon/<slug>@<env>.lock`, or `<cacheDir>/locks/<slug>@<env>.lock`. */
-export function defaultLockFile(options: Pick<LockOptions, 'slug' | 'environment' | 'runtimeDir' | 'cacheDir'>): string {
-  const name = `${options.slug}@${fileSafe(options.environment)}.lock`;
-  const { runtimeDir } = options;
-  if (runtimeDir && runtimeDir.startsWith('/') && isWritable(runtimeDir) && !kernelFilesystemOf(runtimeDir)) return join(runtimeDir, 'cronmon', name);
-  return join(options.cacheDir, 'locks', name);
+/** `<cacheDir>/locks/<slug>@<env>.lock`. */
+export function defaultLockFile(options: Pick<LockOptions, 'slug' | 'environment' | 'cacheDir'>): string {
+  return join(options.cacheDir, 'locks', `${options.slug}@${fileSafe(options.environment)}.lock`);
 }
 
 // Slugs are already [a-z0-9_-]; an environment may hold anything but "/" and line breaks, so it
@@ -113,7 +125,9 @@ function fileSafe(environment: string): string {
   return encoded.length <= 150 ? encoded : `sha256-${sha256(environment).slice(0, 32)}`;
 }
 
-async function trySocket(name: string, file: string, info: HolderInfo): Promise<Attempt> {
+// A server on `name` (an abstract name or a path) that tells whoever connects who holds the
+// lock; undefined when the name is taken.
+async function listenAsHolder(name: string, info: HolderInfo): Promise<Server | undefined> {
   const server = createServer((socket) => {
     socket.on('error', () => {});
     socket.unref();
@@ -124,8 +138,13 @@ async function trySocket(name: string, file: string, info: HolderInfo): Promise<
     server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolvePromise(false) : reject(error)));
     server.listen(name, () => resolvePromise(true));
   });
-  if (!listening) return { holder: () => askHolder(name) };
-  server.unref().on('error', () => {});
+  if (!listening) return undefined;
+  return server.unref().on('error', () => {});
+}
+
+async function trySocket(name: string, file: string, info: HolderInfo): Promise<Attempt> {
+  const server = await listenAsHolder(name, info);
+  if (!server) return { holder: () => askHolder(name) };
   const written = writeInfo(file, info);
   return {
     lock: hold(file, () => {
@@ -133,6 +152,73 @@ async function trySocket(name: string, file: string, info: HolderInfo): Promise<
       server.close();
     }),
   };
+}
+
+// The socket file outlives a holder that was killed: a socket nobody answers on is stale. Of
+// several runs that find it so, the one that creates the recovery marker (mkdir is atomic)
+// replaces it; the others count as busy and try again.
+async function tryPrivateSocket(path: string, file: string, info: HolderInfo): Promise<Attempt> {
+  const server = await listenAsHolder(path, info).catch((error: unknown) => {
+    throw new CronmonError('usage', `--lock: cannot create the lock socket ${path}: ${(error as Error).message}`);
+  });
+  if (server) {
+    const socketIno = inodeOf(path);
+    const written = writeInfo(file, info);
+    return {
+      lock: hold(file, () => {
+        if (written && sameHolder(readInfo(file), info)) tryUnlink(file);
+        // Node removes the socket file on close, but not on process.exit(): only ours.
+        if (socketIno !== undefined && inodeOf(path) === socketIno) tryUnlink(path);
+        server.close();
+      }),
+    };
+  }
+  const busy: Attempt = { holder: () => askHolder(path) };
+  if (await answers(path)) return busy;
+  const marker = `${path}.recovering`;
+  try {
+    mkdirSync(marker, { mode: 0o700 });
+  } catch {
+    // Another run is replacing it, or died doing so long ago.
+    const since = inodeAge(marker);
+    if (since !== undefined && since > RECOVERY_MS) rmSync(marker, { recursive: true, force: true });
+    return busy;
+  }
+  try {
+    if (!(await answers(path))) tryUnlink(path);
+    return await tryPrivateSocket(path, file, info);
+  } finally {
+    rmSync(marker, { recursive: true, force: true });
+  }
+}
+
+// Whether a holder accepts connections on the socket.
+function answers(path: string): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const socket = connect(path);
+    const done = (alive: boolean) => {
+      socket.destroy();
+      resolvePromise(alive);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code !== 'ECONNREFUSED' && error.code !== 'ENOENT'));
+  });
+}
+
+function inodeOf(path: string): number | undefined {
+  try {
+    return lstatSync(path).ino;
+  } catch {
+    return undefined;
+  }
+}
+
+function inodeAge(path: string): number | undefined {
+  try {
+    return Date.now() - lstatSync(path).mtimeMs;
+  } catch {
+    return undefined;
+  }
 }
 
 // The holder's {pid, started}, or undefined when it cannot say in time (it may just be exiting).
@@ -279,20 +365,39 @@ function isAlive(pid: number): boolean {
   }
 }
 
+// The default lock's directory: only the user may enter it (made 0700), or no other user could
+// be kept from taking the lock.
+function requirePrivateDir(dir: string): void {
+  let stats;
+  try {
+    stats = lstatSync(dir);
+  } catch (error) {
+    throw new CronmonError('usage', `--lock: cannot create the lock directory ${dir}: ${(error as Error).message}`);
+  }
+  if (stats.isDirectory() && isOwnedByCurrentUser(stats) && (stats.mode & 0o022) === 0) return;
+  const why = !stats.isDirectory() ? 'it is not a directory' : !isOwnedByCurrentUser(stats) ? `it belongs to another user (uid ${stats.uid})` : `other users can write it (mode ${(stats.mode & 0o7777).toString(8)})`;
+  throw new CronmonError('usage', `--lock: the lock directory ${dir} is not private: ${why}; remove it or chmod 700 it, or name a lock file with --lock FILE`);
+}
+
+// `--lock FILE` in a directory anyone can write without the sticky bit: anyone could replace
+// or remove the lock file, or put a symlink in its place.
+function refuseSharedDir(file: string): void {
+  let stats;
+  try {
+    stats = statSync(dirname(file));
+  } catch {
+    return;
+  }
+  if ((stats.mode & 0o002) !== 0 && (stats.mode & 0o1000) === 0) {
+    throw new CronmonError('usage', `--lock: ${dirname(file)} can be written by every user and has no sticky bit, so anyone could replace ${basename(file)}; name a file elsewhere`);
+  }
+}
+
 function makeDir(dir: string): void {
   try {
     makeDirs(dir, 0o700);
   } catch {
     // Reported by tryFile when the file is the lock; only informational otherwise.
-  }
-}
-
-function isWritable(dir: string): boolean {
-  try {
-    accessSync(dir, constants.W_OK | constants.X_OK);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -314,6 +419,5 @@ function tryUnlink(file: string): boolean {
   }
 }
 
-const userId = (): string => String(process.getuid?.() ?? process.env.USER ?? process.env.USERNAME ?? '');
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');

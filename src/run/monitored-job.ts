@@ -34,7 +34,7 @@ export interface MonitoredJobOptions {
   killGraceMs: number;
   ownProcessGroup: boolean;
   // --lock / --lock-wait: taken before the job and the opening check-in, held until cronmon exits.
-  lock?: { file?: string | undefined; waitMs: number; runtimeDir?: string | undefined } | undefined;
+  lock?: { file?: string | undefined; waitMs: number } | undefined;
   dryRun: boolean;
   cacheDir: string;
   log: Log;

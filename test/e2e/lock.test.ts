@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -74,13 +75,15 @@ describe('cronmon exec --lock', () => {
     expect(s.lines()).toEqual([`start ${pidOf(first)}`, `end ${pidOf(first)}`]);
   });
 
-  it('uses $XDG_RUNTIME_DIR, and excludes a run that does not have it set', async () => {
+  it('is private to the user, and found by a run from a login shell and one from cron alike', async () => {
     const s = scenario();
     const runtimeDir = mkdtempSync(join(tmpdir(), 'cronmon-xdg-'));
     created.push(runtimeDir);
     const first = start(s, ['--lock'], { ...s.env, XDG_RUNTIME_DIR: runtimeDir });
     await ready(first);
-    const file = join(runtimeDir, 'cronmon', `${s.slug}@production.lock`);
+    const locks = join(s.env.CRONMON_CACHE_DIR ?? '', 'locks');
+    expect(statSync(locks).mode & 0o777).toBe(0o700);
+    const file = join(locks, `${s.slug}@production.lock`);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pid: first.child.pid, slug: s.slug, environment: 'production' });
 
     const second = await start(s, ['--lock']).result;
@@ -88,7 +91,7 @@ describe('cronmon exec --lock', () => {
     expect(second.stderr).toMatch(busyLine(s.slug, first.child.pid));
     s.release();
     expect((await first.result).code).toBe(0);
-    expect(existsSync(file)).toBe(false);
+    expect(readdirSync(locks)).toEqual([]);
   });
 
   it('is not blocked by a run that was SIGKILLed', async () => {
@@ -194,11 +197,47 @@ describe.runIf(process.platform === 'linux')('cronmon exec --lock on a kernel fi
     const s = scenario();
     const first = start(s, ['--lock'], { ...s.env, XDG_RUNTIME_DIR: '/proc' });
     await ready(first);
-    expect(readdirSync(join(s.env.CRONMON_CACHE_DIR ?? '', 'locks'))).toEqual([`${s.slug}@production.lock`]);
+    expect(readdirSync(join(s.env.CRONMON_CACHE_DIR ?? '', 'locks'))).toContain(`${s.slug}@production.lock`);
     const second = await runCliOrKill(['exec', '--slug', s.slug, '--lock', '--', ...s.job], { env: { ...s.env, XDG_RUNTIME_DIR: '/proc/self' } });
     expect(second.code).toBe(75);
     s.release();
     expect((await first.result).code).toBe(0);
+  });
+});
+
+// Another local user: everything it can try against root's default lock, none of which works.
+const canBeNobody = process.getuid?.() === 0 && spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'true']).status === 0;
+if (!canBeNobody) console.warn('lock.test: the second-user test is skipped (needs root and setpriv)');
+
+describe.runIf(canBeNobody)('another user', () => {
+  it('cannot see, take or block the default lock', async () => {
+    const s = scenario();
+    const squatter = join(tmpdir(), `cronmon-squat-${process.pid}.cjs`);
+    created.push(squatter);
+    // Holds the names a default lock of this slug could have, as the other user.
+    writeFileSync(squatter, `
+      const net = require('net');
+      const hash = (text) => require('crypto').createHash('sha256').update(text).digest('hex');
+      for (const id of ['default:0:${s.slug}@production', 'default:${s.slug}@production']) net.createServer().listen('\\0cronmon-lock-' + hash(id));
+      console.log('squatting');
+      setTimeout(() => process.exit(0), 20000);
+    `, { mode: 0o644 });
+    const asNobody = (args: string[]) => spawn('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const other = asNobody([process.execPath, squatter]);
+    try {
+      await new Promise((resolve) => other.stdout.once('data', resolve));
+      const first = start(s, ['--lock']);
+      await ready(first);
+      // The lock's directory is not even listable by the other user.
+      const locks = join(s.env.CRONMON_CACHE_DIR ?? '', 'locks');
+      const list = asNobody(['ls', locks]);
+      expect(await new Promise((resolve) => list.on('close', resolve))).not.toBe(0);
+      s.release();
+      expect((await first.result).code).toBe(0);
+      expect(s.lines()).toHaveLength(2);
+    } finally {
+      other.kill();
+    }
   });
 });
 

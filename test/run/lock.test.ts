@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,7 +74,7 @@ const killed = (child: ChildProcess) =>
     child.kill('SIGKILL');
   });
 
-const mechanisms = process.platform === 'linux' ? (['socket', 'file'] as const) : (['file'] as const);
+const mechanisms = process.platform === 'linux' ? (['private-socket', 'socket', 'file'] as const) : (['private-socket', 'file'] as const);
 
 describe.each(mechanisms)('acquireLock (%s)', (mechanism) => {
   const options = (extra: Partial<LockOptions> = {}): LockOptions => ({
@@ -179,14 +179,6 @@ describe.each(mechanisms)('acquireLock (%s)', (mechanism) => {
 });
 
 describe.runIf(process.platform === 'linux')('acquireLock on Linux', () => {
-  it('excludes runs whose default lock files differ ($XDG_RUNTIME_DIR set or not)', async () => {
-    const runtimeDir = mkdtempSync(join(dir, 'run-'));
-    const slug = uniqueSlug();
-    const lock = await take({ slug, environment: 'production', waitMs: 0, cacheDir: join(dir, 'cache'), runtimeDir });
-    expect(lock.file).toBe(join(runtimeDir, 'cronmon', `${slug}@production.lock`));
-    expect(await busy({ slug, environment: 'production', waitMs: 0, cacheDir: join(dir, 'other-cache') })).toContain(`(pid ${process.pid}, `);
-  });
-
   it('names an explicit file by its real path', async () => {
     const real = mkdtempSync(join(dir, 'real-'));
     const link = join(dir, `link-${counter}`);
@@ -250,18 +242,8 @@ describe('an explicit file', () => {
 });
 
 describe('defaultLockFile', () => {
-  it('prefers a writable $XDG_RUNTIME_DIR, else the cache directory', () => {
-    const runtimeDir = mkdtempSync(join(dir, 'xdg-'));
-    expect(defaultLockFile({ slug: 'a', environment: 'production', cacheDir: '/c', runtimeDir })).toBe(join(runtimeDir, 'cronmon', 'a@production.lock'));
-    expect(defaultLockFile({ slug: 'a', environment: 'production', cacheDir: '/c', runtimeDir: join(dir, 'missing') })).toBe('/c/locks/a@production.lock');
-    expect(defaultLockFile({ slug: 'a', environment: 'production', cacheDir: '/c', runtimeDir: 'relative' })).toBe('/c/locks/a@production.lock');
+  it('is in the cache directory, whatever $XDG_RUNTIME_DIR (cron does not set it)', () => {
     expect(defaultLockFile({ slug: 'a', environment: 'production', cacheDir: '/c' })).toBe('/c/locks/a@production.lock');
-  });
-
-  it.runIf(process.platform === 'linux')('never uses a $XDG_RUNTIME_DIR on a kernel filesystem (/proc, /sys)', () => {
-    for (const runtimeDir of ['/proc', '/proc/self', '/sys']) {
-      expect(defaultLockFile({ slug: 'a', environment: 'production', cacheDir: '/c', runtimeDir })).toBe('/c/locks/a@production.lock');
-    }
   });
 
   it('keeps distinct environments distinct in a safe file name', () => {
@@ -271,5 +253,70 @@ describe('defaultLockFile', () => {
     expect(name('..')).toBe('a@...lock');
     expect(name('prod\\uction')).toBe('a@prod%5Cuction.lock');
     expect(name('é'.repeat(64))).toMatch(/^a@sha256-[0-9a-f]{32}\.lock$/);
+  });
+});
+
+describe('the default lock', () => {
+  const usageErrorOf = async (options: LockOptions): Promise<string> => {
+    const error: unknown = await acquireLock(options).then(
+      (lock) => {
+        held.push(lock);
+        return new Error('the lock was taken');
+      },
+      (reason: unknown) => reason,
+    );
+    expect(isCronmonError(error) && error.code).toBe('usage');
+    return (error as Error).message;
+  };
+
+  it('is refused in a lock directory others can write', async () => {
+    const cacheDir = mkdtempSync(join(dir, 'shared-'));
+    mkdirSync(join(cacheDir, 'locks'), { mode: 0o777 });
+    chmodSync(join(cacheDir, 'locks'), 0o777);
+    expect(await usageErrorOf({ slug: uniqueSlug(), environment: 'production', waitMs: 0, cacheDir })).toMatch(
+      /^--lock: the lock directory .*locks is not private: other users can write it \(mode 777\); /,
+    );
+  });
+
+  it('replaces a socket left by a run that was killed, unless another run is replacing it', async () => {
+    const cacheDir = mkdtempSync(join(dir, 'stale-'));
+    const slug = uniqueSlug();
+    const locks = join(cacheDir, 'locks');
+    // A holder that dies without closing leaves its socket file behind.
+    const first = await take({ slug, environment: 'production', waitMs: 0, cacheDir });
+    const socket = readdirSync(locks).find((name) => name.endsWith('.sock')) ?? '';
+    const killed = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(join(locks, `${socket}.x`))}, () => process.exit(0))`]);
+    await new Promise((resolve) => killed.once('exit', resolve));
+    first.release();
+    renameSync(join(locks, `${socket}.x`), join(locks, socket));
+    // Another run is at it: busy for now.
+    mkdirSync(join(locks, `${socket}.recovering`));
+    await busy({ slug, environment: 'production', waitMs: 0, cacheDir });
+    // That run died long ago: its marker is abandoned, and the stale socket replaced.
+    utimesSync(join(locks, `${socket}.recovering`), new Date(0), new Date(0));
+    await busy({ slug, environment: 'production', waitMs: 0, cacheDir });
+    const lock = await take({ slug, environment: 'production', waitMs: 0, cacheDir });
+    expect(JSON.parse(readFileSync(lock.file, 'utf8'))).toMatchObject({ pid: process.pid });
+  });
+});
+
+describe('--lock FILE', () => {
+  it('is refused in a directory every user can write without the sticky bit, and allowed with it', async () => {
+    const open = mkdtempSync(join(dir, 'open-'));
+    chmodSync(open, 0o777);
+    const error: unknown = await acquireLock({ slug: uniqueSlug(), environment: 'production', waitMs: 0, cacheDir: dir, file: join(open, 'x.lock') }).catch((reason: unknown) => reason);
+    expect((error as Error).message).toMatch(/can be written by every user and has no sticky bit/);
+    chmodSync(open, 0o1777);
+    await take({ slug: uniqueSlug(), environment: 'production', waitMs: 0, cacheDir: dir, file: join(open, 'x.lock') });
+  });
+
+  it('is never a symlink, which it would follow', async () => {
+    const target = join(dir, `target-${++counter}`);
+    writeFileSync(target, 'precious\n');
+    const link = join(dir, `link-lock-${counter}`);
+    symlinkSync(target, link);
+    const error: unknown = await acquireLock({ slug: uniqueSlug(), environment: 'production', waitMs: 0, cacheDir: dir, file: link }).catch((reason: unknown) => reason);
+    expect(isCronmonError(error) && error.code).toBe('usage');
+    expect(readFileSync(target, 'utf8')).toBe('precious\n');
   });
 });
