@@ -1,4 +1,5 @@
 import { isCronmonError } from '../errors.js';
+import { UUID } from '../monitor/check-in-id.js';
 import { parseCrontab, INTERVAL_UNITS } from '../monitor/schedule.js';
 import { normaliseSlug } from '../monitor/slug.js';
 import { isValidTimezone } from '../monitor/timezone.js';
@@ -26,7 +27,6 @@ export type CheckInVerdict =
   | { ok: false; layer: 'relay' | 'sentry'; reason: string };
 
 const KNOWN_KEYS = new Set(['check_in_id', 'monitor_slug', 'status', 'duration', 'environment', 'monitor_config', 'contexts']);
-const UUID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 const U64_FIELDS = ['checkin_margin', 'max_runtime', 'failure_issue_threshold', 'recovery_threshold'] as const;
 const STATUSES = new Set(['in_progress', 'ok', 'error']);
 

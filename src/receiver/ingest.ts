@@ -1,4 +1,6 @@
 import { BoundedMap } from './bounded-map.js';
+import { UUID } from '../monitor/check-in-id.js';
+import { SENTRY_CHECK_INS_PER_MINUTE } from '../monitor/check-in-limits.js';
 import { judgeCheckIn, type ReceivedCheckIn } from './check-in-rules.js';
 import { MalformedEnvelope, parseEnvelope, type EnvelopeItem } from './envelope.js';
 import { isRecord as isObject } from '../is-record.js';
@@ -42,13 +44,11 @@ export interface IngestOptions {
 const MAX_CHECK_IN_BYTES = 100 * 1024;
 const MAX_EVENT_BYTES = 1024 * 1024;
 const MAX_ATTACHMENTS = 30;
-const PER_MONITOR_PER_MINUTE = 6;
 // Monitors, minute buckets and open runs remembered; the least recently used beyond are forgotten.
 export const MAX_TRACKED = 10_000;
 const ENVELOPE_TYPES = ['application/x-sentry-envelope', 'text/plain', 'multipart/form-data', 'application/x-www-form-urlencoded'];
 const ENVELOPE_PATH = /^\/api\/(\d+)\/envelope\/?$/;
 const CRON_PATH = /^\/api\/(\d+)\/cron\/([^/]+)(?:\/([^/]+))?\/?$/;
-const HEX_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 class HttpRejection extends Error {
   constructor(
@@ -154,7 +154,7 @@ export function createIngest(options: IngestOptions = {}) {
     if (count('attachment') > MAX_ATTACHMENTS) throw new HttpRejection(413, `more than ${MAX_ATTACHMENTS} attachments`);
     const needsEventId = count('event') + count('attachment') > 0;
     const eventId = headers.event_id;
-    if (eventId !== undefined && (typeof eventId !== 'string' || !HEX_ID.test(eventId))) throw new HttpRejection(400, 'invalid envelope: event_id is not a UUID');
+    if (eventId !== undefined && (typeof eventId !== 'string' || !UUID.test(eventId))) throw new HttpRejection(400, 'invalid envelope: event_id is not a UUID');
     if (needsEventId && eventId === undefined) throw new HttpRejection(400, 'invalid envelope: an event or attachment needs event_id in the envelope header');
     for (const item of items) {
       if (typeof item.headers.type !== 'string') throw new HttpRejection(400, 'invalid envelope: an item has no type');
@@ -215,8 +215,8 @@ export function createIngest(options: IngestOptions = {}) {
     const bucket = `${projectId}:${slug}:${environment}:${Math.floor(now.getTime() / 60_000)}`;
     const seen = (perMinute.get(bucket) ?? 0) + 1;
     perMinute.set(bucket, seen);
-    if (seen > PER_MONITOR_PER_MINUTE) {
-      return rejected('sentry', `more than ${PER_MONITOR_PER_MINUTE} check-ins this minute for ${slug} (${environment}): dropped (MONITOR_ENVIRONMENT_RATELIMITED)`, slug);
+    if (seen > SENTRY_CHECK_INS_PER_MINUTE) {
+      return rejected('sentry', `more than ${SENTRY_CHECK_INS_PER_MINUTE} check-ins this minute for ${slug} (${environment}): dropped (MONITOR_ENVIRONMENT_RATELIMITED)`, slug);
     }
     const monitor = `${projectId}:${slug}`;
     if (received.monitorConfig !== undefined) {

@@ -6,7 +6,8 @@ import { Deadline } from './deadline.js';
 import type { Dsn } from './dsn.js';
 import { checkInEnvelope } from './envelope.js';
 import type { Network } from './network.js';
-import { SENTRY_CHECK_INS_PER_MINUTE, pingHistoryFile, recordPing } from './ping-history.js';
+import { SENTRY_CHECK_INS_PER_MINUTE } from '../monitor/check-in-limits.js';
+import { pingHistoryFile, recordPing } from './ping-history.js';
 import { createDryRunReporter, createReporter, type Delivery } from './reporter.js';
 
 export interface HeartbeatOptions {

@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import { cacheKey, readStateFile, writeStateFile } from '../config/paths.js';
 
-// Sentry keeps at most 6 check-ins per minute per monitor and environment and silently drops
-// the rest after answering 2xx. Each heartbeat is a fresh process, so the recent check-ins of
-// a monitor are remembered in a small file to warn before that happens.
-export const SENTRY_CHECK_INS_PER_MINUTE = 6;
+// Sentry drops check-ins beyond SENTRY_CHECK_INS_PER_MINUTE (src/monitor/check-in-limits.ts)
+// after answering 2xx. Each heartbeat is a fresh process, so the recent check-ins of a monitor
+// are remembered in a small file to warn before that happens.
 const WINDOW_MS = 60_000;
 
 export function pingHistoryFile(dir: string, scope: string): string {

@@ -155,7 +155,7 @@ describe('rate limits are honoured across runs', () => {
       expect(Object.values(stored).every((deadline) => deadline <= Date.now() + 3_600_000)).toBe(true);
 
       // A deadline no run of cronmon would store (an old or tampered file) is not honoured.
-      writeFileSync(stateFile ?? '', JSON.stringify({ '*': 1e23, monitor: Date.now() + 86_400_000 }));
+      writeFileSync(stateFile ?? '', JSON.stringify({ all: 1e23, monitor: Date.now() + 86_400_000 }));
       const slug = `limited-forged-${process.pid}`;
       const next = await runCli(['exec', '--slug', slug, '--', 'true'], { env });
       expect(next).toMatchObject({ code: 0, stderr: expect.stringMatching(/^cronmon: reports reach Sentry again; 1 run since .* could not be reported\n$/) });
