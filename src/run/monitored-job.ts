@@ -40,9 +40,21 @@ export interface MonitoredJobOptions {
   log: Log;
 }
 
+// What a run takes from its surroundings, so that tests can stand in for each: where envelopes
+// go, the environment the job inherits, and how cronmon ends on a signal after the job.
+export interface RunHooks {
+  // The sender for this run's envelopes; undefined sends nothing. Problems found while making
+  // it (no DSN, an invalid one) go into `problems`, for the run's one line.
+  reporter(options: MonitoredJobOptions, problems: string[]): Reporter | undefined;
+  env: NodeJS.ProcessEnv;
+  exit(code: number): void;
+}
+
+const PROCESS_HOOKS: RunHooks = { reporter: makeReporter, env: process.env, exit: (code) => process.exit(code) };
+
 // One monitored run: the job starts first, the opening check-in goes out while it runs, the
 // close (and the output log on failure) after it. Delivery never changes the exit code.
-export async function runMonitoredJob(options: MonitoredJobOptions): Promise<number> {
+export async function runMonitoredJob(options: MonitoredJobOptions, hooks: RunHooks = PROCESS_HOOKS): Promise<number> {
   const { log } = options;
   if (options.lock) {
     // Busy: CronmonError 'lock-busy' (exit 75), before any check-in and without running the job.
@@ -52,12 +64,12 @@ export async function runMonitoredJob(options: MonitoredJobOptions): Promise<num
   const checkInId = newId();
   const traceId = newId();
   const problems: string[] = [];
-  const reporter = makeReporter(options, problems);
+  const reporter = hooks.reporter(options, problems);
   // The open check-in's deadline while the job runs; restarted when the job ends (below).
   const deadline = new Deadline(options.sendTimeoutMs);
 
   const job = runJob(options.command, {
-    env: { ...process.env, SENTRY_MONITOR_SLUG: options.slug, CRONMON_CHECK_IN_ID: checkInId, CRONMON_TRACE_ID: traceId },
+    env: { ...hooks.env, SENTRY_MONITOR_SLUG: options.slug, CRONMON_CHECK_IN_ID: checkInId, CRONMON_TRACE_ID: traceId },
     tailBytes: options.logOn === 'never' ? 0 : options.tailBytes,
     timeoutMs: options.timeoutMs,
     killGraceMs: options.killGraceMs,
@@ -85,10 +97,10 @@ export async function runMonitoredJob(options: MonitoredJobOptions): Promise<num
   // from the job's end: a run adds at most 1 × --send-timeout.
   deadline.restart();
   // After the job, a further INT/TERM means "stop now": give up on reporting, keep the code.
-  const stopOnSignal = () => process.exit(result.outcome.exitCode);
+  const stopOnSignal = () => hooks.exit(result.outcome.exitCode);
   process.once('SIGINT', stopOnSignal).once('SIGTERM', stopOnSignal);
   await report(options, reporter, problems, result, opened, checkIn, traceId, deadline).catch(onInternalError);
-  process.off('uncaughtException', onInternalError);
+  process.off('uncaughtException', onInternalError).off('SIGINT', stopOnSignal).off('SIGTERM', stopOnSignal);
   if (internalErrors.length > 0) {
     const [first] = internalErrors;
     log.error(`internal error, the run may not be reported (the job was not affected): ${first instanceof Error ? first.message : String(first)}`);
