@@ -1,11 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { linkSync, lstatSync, mkdirSync, realpathSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
-import { connect, createServer, type Server } from 'node:net';
+import { createHash } from 'node:crypto';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CronmonError } from '../errors.js';
 import { formatDuration } from '../config/duration.js';
-import { isOwnedByCurrentUser, kernelFilesystemOf, makeDirs, readIfRegular, writeFileAtomic, writeTempFile } from '../safe-fs.js';
+import { isOwnedByCurrentUser, kernelFilesystemOf, makeDirs } from '../safe-fs.js';
+import { tryFile } from './lock-file.js';
+import { refuseForeignFile, type Attempt, type HolderInfo } from './lock-holder.js';
+import { tryPrivateSocket, trySocket } from './lock-socket.js';
 
 // `cronmon exec --lock`: no two runs of one slug+environment overlap on this machine.
 //
@@ -52,23 +54,9 @@ export interface Lock {
   release(): void;
 }
 
-interface HolderInfo {
-  pid: number;
-  started: string;
-  slug: string;
-  environment: string;
-}
-
-type Attempt = { lock: Lock } | { lock?: undefined; holder: () => Promise<HolderInfo | undefined> };
-
 const POLL_MS = 100;
 // sockaddr_un's sun_path: 108 bytes on Linux, 104 on macOS, the terminating NUL included.
 const MAX_SOCKET_PATH = 104;
-// A stale socket is being replaced by another run; its marker is abandoned after this long.
-const RECOVERY_MS = 10_000;
-// A lock file is one short line; anything larger is not one.
-const MAX_INFO_BYTES = 4096;
-
 /** Takes the lock or throws CronmonError('lock-busy') once `waitMs` has passed. */
 export async function acquireLock(options: LockOptions): Promise<Lock> {
   const file = options.file === undefined ? defaultLockFile(options) : resolve(options.file);
@@ -125,245 +113,12 @@ function fileSafe(environment: string): string {
   return encoded.length <= 150 ? encoded : `sha256-${sha256(environment).slice(0, 32)}`;
 }
 
-// A server on `name` (an abstract name or a path) that tells whoever connects who holds the
-// lock; undefined when the name is taken.
-async function listenAsHolder(name: string, info: HolderInfo): Promise<Server | undefined> {
-  const server = createServer((socket) => {
-    socket.on('error', () => {});
-    socket.unref();
-    socket.end(JSON.stringify(info));
-  });
-  server.unref();
-  const listening = await new Promise<boolean>((resolvePromise, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolvePromise(false) : reject(error)));
-    server.listen(name, () => resolvePromise(true));
-  });
-  if (!listening) return undefined;
-  return server.unref().on('error', () => {});
-}
-
-async function trySocket(name: string, file: string, info: HolderInfo): Promise<Attempt> {
-  const server = await listenAsHolder(name, info);
-  if (!server) return { holder: () => askHolder(name) };
-  const written = writeInfo(file, info);
-  return {
-    lock: hold(file, () => {
-      if (written && sameHolder(readInfo(file), info)) tryUnlink(file);
-      server.close();
-    }),
-  };
-}
-
-// The socket file outlives a holder that was killed: a socket nobody answers on is stale. Of
-// several runs that find it so, the one that creates the recovery marker (mkdir is atomic)
-// replaces it; the others count as busy and try again.
-async function tryPrivateSocket(path: string, file: string, info: HolderInfo): Promise<Attempt> {
-  const server = await listenAsHolder(path, info).catch((error: unknown) => {
-    throw new CronmonError('usage', `--lock: cannot create the lock socket ${path}: ${(error as Error).message}`);
-  });
-  if (server) {
-    const socketIno = inodeOf(path);
-    const written = writeInfo(file, info);
-    return {
-      lock: hold(file, () => {
-        if (written && sameHolder(readInfo(file), info)) tryUnlink(file);
-        // Node removes the socket file on close, but not on process.exit(): only ours.
-        if (socketIno !== undefined && inodeOf(path) === socketIno) tryUnlink(path);
-        server.close();
-      }),
-    };
-  }
-  const busy: Attempt = { holder: () => askHolder(path) };
-  if (await answers(path)) return busy;
-  const marker = `${path}.recovering`;
-  try {
-    mkdirSync(marker, { mode: 0o700 });
-  } catch {
-    // Another run is replacing it, or died doing so long ago.
-    const since = inodeAge(marker);
-    if (since !== undefined && since > RECOVERY_MS) rmSync(marker, { recursive: true, force: true });
-    return busy;
-  }
-  try {
-    if (!(await answers(path))) tryUnlink(path);
-    return await tryPrivateSocket(path, file, info);
-  } finally {
-    rmSync(marker, { recursive: true, force: true });
-  }
-}
-
-// Whether a holder accepts connections on the socket.
-function answers(path: string): Promise<boolean> {
-  return new Promise((resolvePromise) => {
-    const socket = connect(path);
-    const done = (alive: boolean) => {
-      socket.destroy();
-      resolvePromise(alive);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code !== 'ECONNREFUSED' && error.code !== 'ENOENT'));
-  });
-}
-
-function inodeOf(path: string): number | undefined {
-  try {
-    return lstatSync(path).ino;
-  } catch {
-    return undefined;
-  }
-}
-
-function inodeAge(path: string): number | undefined {
-  try {
-    return Date.now() - lstatSync(path).mtimeMs;
-  } catch {
-    return undefined;
-  }
-}
-
-// The holder's {pid, started}, or undefined when it cannot say in time (it may just be exiting).
-function askHolder(name: string): Promise<HolderInfo | undefined> {
-  return new Promise((resolvePromise) => {
-    const chunks: Buffer[] = [];
-    const socket = connect(name);
-    const done = (info?: HolderInfo) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolvePromise(info);
-    };
-    const timer = setTimeout(() => done(), 2000);
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('end', () => done(parseInfo(Buffer.concat(chunks).toString('utf8'))));
-    socket.on('error', () => done());
-  });
-}
-
-function tryFile(file: string, info: HolderInfo): Attempt {
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    writeTempFile(temp, `${JSON.stringify(info)}\n`, { mode: 0o644 });
-  } catch (error) {
-    throw new CronmonError('usage', `--lock: cannot write the lock file ${file}: ${(error as Error).message}`);
-  }
-  try {
-    for (let round = 0; round < 3; round++) {
-      try {
-        linkSync(temp, file);
-        return {
-          lock: hold(file, () => {
-            if (sameHolder(readInfo(file), info)) tryUnlink(file);
-          }),
-        };
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      const holder = readInfo(file);
-      if (holder && isAlive(holder.pid)) return { holder: () => Promise.resolve(holder) };
-      // Stale: move it aside under a name of our own; of several runs doing this, one wins.
-      const aside = `${temp}.stale`;
-      try {
-        renameSync(file, aside);
-      } catch {
-        continue;
-      }
-      const moved = readInfo(aside);
-      if (moved && !sameHolder(moved, holder) && isAlive(moved.pid)) {
-        // A live lock was created in between and we moved it: put it back, unless taken again.
-        try {
-          linkSync(aside, file);
-        } catch {
-          /* someone else holds it now */
-        }
-        tryUnlink(aside);
-        return { holder: () => Promise.resolve(moved) };
-      }
-      tryUnlink(aside);
-    }
-    return { holder: () => Promise.resolve(readInfo(file)) };
-  } finally {
-    tryUnlink(temp);
-  }
-}
-
-// Held locks are released when cronmon exits, however it exits (process.exit included).
-const held = new Set<() => void>();
-const releaseAll = () => {
-  for (const release of [...held]) release();
-};
-
-function hold(file: string, free: () => void): Lock {
-  const release = () => {
-    if (!held.delete(release)) return;
-    if (held.size === 0) process.off('exit', releaseAll);
-    free();
-  };
-  if (held.size === 0) process.on('exit', releaseAll);
-  held.add(release);
-  return { file, release };
-}
-
 function busyError(options: LockOptions, holder: HolderInfo | undefined): CronmonError {
   const who = holder ? ` (pid ${holder.pid}, since ${holder.started.replace(/\.\d+Z$/, 'Z')})` : '';
   const waited = options.waitMs > 0 ? ` after waiting ${formatDuration(options.waitMs)}` : '';
   return new CronmonError('lock-busy', `${options.slug} (${options.environment}) is already running${who}; not started${waited}`);
 }
 
-// Written to a temp file and renamed, so that a reader never sees half of it.
-function writeInfo(file: string, info: HolderInfo): boolean {
-  try {
-    writeFileAtomic(file, `${JSON.stringify(info)}\n`, { mode: 0o644 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-// `--lock ./job.sh arg` (no `--`) would name the job as the lock file: never replace a file
-// that is not one of ours. What is checked is what was read, from one open file: a holder may
-// remove its file or put a new one in place at any moment, and neither is foreign.
-function refuseForeignFile(file: string): void {
-  let read;
-  try {
-    read = readIfRegular(file, { follow: false, maxBytes: MAX_INFO_BYTES });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    read = undefined;
-  }
-  if (read?.text !== undefined && (read.text === '' || parseInfo(read.text))) return;
-  throw new CronmonError('usage', `--lock: ${file} exists and is not a cronmon lock file; give a new file name, or end cronmon's options with --`);
-}
-
-// Not followed if a symlink, and never blocking on a FIFO put in its place.
-function readInfo(file: string): HolderInfo | undefined {
-  try {
-    const { text } = readIfRegular(file, { follow: false, maxBytes: MAX_INFO_BYTES });
-    return text === undefined ? undefined : parseInfo(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function parseInfo(text: string): HolderInfo | undefined {
-  try {
-    const value = JSON.parse(text) as Partial<HolderInfo> | null;
-    if (typeof value?.pid !== 'number' || !Number.isInteger(value.pid) || value.pid <= 0 || typeof value.started !== 'string') return undefined;
-    return { pid: value.pid, started: value.started, slug: String(value.slug), environment: String(value.environment) };
-  } catch {
-    return undefined;
-  }
-}
-
-const sameHolder = (a: HolderInfo | undefined, b: HolderInfo | undefined): boolean =>
-  a !== undefined && b !== undefined && a.pid === b.pid && a.started === b.started;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 // The default lock's directory: only the user may enter it (made 0700), or no other user could
 // be kept from taking the lock.
@@ -409,15 +164,5 @@ function realPathOf(file: string): string {
     return file;
   }
 }
-
-function tryUnlink(file: string): boolean {
-  try {
-    unlinkSync(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
