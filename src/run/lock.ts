@@ -57,6 +57,7 @@ export interface Lock {
 const POLL_MS = 100;
 // sockaddr_un's sun_path: 108 bytes on Linux, 104 on macOS, the terminating NUL included.
 const MAX_SOCKET_PATH = 104;
+
 /** Takes the lock or throws CronmonError('lock-busy') once `waitMs` has passed. */
 export async function acquireLock(options: LockOptions): Promise<Lock> {
   const file = options.file === undefined ? defaultLockFile(options) : resolve(options.file);
