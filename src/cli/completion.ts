@@ -1,7 +1,5 @@
 import { Argument, Command, Option } from 'commander';
-
-// Kept here (not imported from src/completion) so that loading the CLI loads no generator code.
-const SHELLS = ['bash', 'zsh', 'fish'];
+import { SHELLS } from '../completion/shells.js';
 
 const INSTALL_HELP = `
 Install (then open a new shell):

@@ -4,8 +4,9 @@ import { fishScript } from './fish.js';
 import { buildSpec } from './spec.js';
 import { zshScript } from './zsh.js';
 
-export const SHELLS = ['bash', 'zsh', 'fish'] as const;
-export type Shell = (typeof SHELLS)[number];
+import type { Shell } from './shells.js';
+
+export { SHELLS, type Shell } from './shells.js';
 
 // The completion script for a shell, generated from the program as it is registered now.
 export function completionScript(shell: Shell, program: Command): string {
