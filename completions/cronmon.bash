@@ -45,7 +45,7 @@ __cronmon_command() {
       vals='--port --host' optvals='' job='' ;;
     crontab)
       subs=''
-      opts='--apply --json --cronmon-path --timezone --quiet -q --verbose -v --help -h'
+      opts='--apply --json --cronmon-path --timezone --quiet -q --help -h'
       vals='--cronmon-path --timezone' optvals='' job='' ;;
     completion)
       subs=''

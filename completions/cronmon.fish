@@ -344,7 +344,6 @@ complete -c cronmon -n '__cronmon_at \'crontab\'' -l json -d 'print the jobs as 
 complete -c cronmon -n '__cronmon_at \'crontab\'' -l cronmon-path -r -F -d 'cronmon command to put in the lines (default: the absolute path of this cronmon)'
 complete -c cronmon -n '__cronmon_at \'crontab\'' -l timezone -r -f -d 'time zone cron runs the jobs in, for jobs without a CRON_TZ line (default: this system\'s)'
 complete -c cronmon -n '__cronmon_at \'crontab\'' -s q -l quiet -d 'no notices; errors still go to stderr (env: CRONMON_QUIET=1)'
-complete -c cronmon -n '__cronmon_at \'crontab\'' -s v -l verbose -d 'one line per request on stderr, secrets masked (env: CRONMON_DEBUG=1)'
 complete -c cronmon -n '__cronmon_at \'crontab\'' -s h -l help -d 'display help for command'
 complete -c cronmon -n '__cronmon_at_argument \'crontab\' 0' -F
 

@@ -19,4 +19,11 @@ describe('help', () => {
     expect(result.code).toBe(2);
   });
 
+  // crontab only reads and writes crontabs: there is no request whose lines -v could show.
+  it('offers no --verbose where nothing is requested', async () => {
+    const result = await runCli(['crontab', '--help'], { env: cronEnv() });
+    expect(result.code).toBe(0);
+    expect(result.stdout.toString()).toContain('--quiet');
+    expect(result.stdout.toString()).not.toMatch(/-v\b|--verbose/);
+  });
 });
