@@ -20,13 +20,14 @@ export function makeListenCommand(): Command {
     .option('--host <address>', 'address to listen on', parseHost, '127.0.0.1')
     .option('--json', 'print one JSON object per line')
     .action(async (flags: { port: number; host: string; json?: boolean }) => {
-      const [{ startReceiver }, { formatRecord, recordJson }, { printableJson }, { default: chalk }] = await Promise.all([
+      const [{ startReceiver }, { formatRecord, recordJson, PLAIN }, { printableJson }, { loadColours }] = await Promise.all([
         import('../receiver/receiver.js'),
         import('../receiver/format.js'),
         import('../safe-text.js'),
-        import('chalk'),
+        import('../colour.js'),
       ]);
-      const paint = { good: chalk.green, bad: chalk.red, busy: chalk.yellow, dim: chalk.dim };
+      const chalk = await loadColours(process.env);
+      const paint = chalk ? { good: chalk.green, bad: chalk.red, busy: chalk.yellow, dim: chalk.dim } : PLAIN;
       const print = (line: string) => process.stdout.write(`${line}\n`);
       const receiver = await startReceiver({
         port: flags.port,
