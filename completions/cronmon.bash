@@ -41,7 +41,7 @@ __cronmon_command() {
       vals='' optvals='' job='' ;;
     listen)
       subs=''
-      opts='--port --host --json --help -h'
+      opts='--port --host --json --verbose -v --help -h'
       vals='--port --host' optvals='' job='' ;;
     crontab)
       subs=''

@@ -336,6 +336,7 @@ complete -c cronmon -n '__cronmon_at_argument \'monitors help\' 0' -f -a 'list r
 complete -c cronmon -n '__cronmon_at \'listen\'' -l port -r -f -d 'port to listen on; 0 picks a free one'
 complete -c cronmon -n '__cronmon_at \'listen\'' -l host -r -f -d 'address to listen on'
 complete -c cronmon -n '__cronmon_at \'listen\'' -l json -d 'print one JSON object per line'
+complete -c cronmon -n '__cronmon_at \'listen\'' -s v -l verbose -d 'note a field Sentry ignores on every check-in that has it, not only the first time'
 complete -c cronmon -n '__cronmon_at \'listen\'' -s h -l help -d 'display help for command'
 
 # cronmon crontab

@@ -19,7 +19,8 @@ export function makeListenCommand(): Command {
     .option('--port <n>', 'port to listen on; 0 picks a free one', parsePort, 8970)
     .option('--host <address>', 'address to listen on', parseHost, '127.0.0.1')
     .option('--json', 'print one JSON object per line')
-    .action(async (flags: { port: number; host: string; json?: boolean }) => {
+    .option('-v, --verbose', 'note a field Sentry ignores on every check-in that has it, not only the first time')
+    .action(async (flags: { port: number; host: string; json?: boolean; verbose?: boolean }) => {
       const [{ startReceiver }, { formatRecord, recordJson, PLAIN }, { printableJson }, { loadColours }] = await Promise.all([
         import('../receiver/receiver.js'),
         import('../receiver/format.js'),
@@ -32,6 +33,7 @@ export function makeListenCommand(): Command {
       const receiver = await startReceiver({
         port: flags.port,
         host: flags.host,
+        everyIgnoredKey: flags.verbose === true,
         onRecord: (record) => print(flags.json ? printableJson(recordJson(record)) : formatRecord(record, paint)),
       });
       if (flags.json) {
