@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -6,12 +7,22 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', performance: 'readonly', fetch: 'readonly', FormData: 'readonly', SharedArrayBuffer: 'readonly', Atomics: 'readonly' },
-    },
+    // ES modules on Node.js: its globals, without CommonJS's require, module and __dirname.
+    languageOptions: { globals: globals.nodeBuiltin },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
+    },
+  },
+  {
+    // Promises nobody waits for lose their errors, and an async callback where a plain one is
+    // expected (an event handler) runs unawaited: these rules need the types.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
     },
   },
   {
@@ -21,7 +32,7 @@ export default tseslint.config(
   {
     // What bin/cronmon loads before knowing the Node.js version: CommonJS that Node.js 12 parses.
     files: ['bin/**/*.js'],
-    languageOptions: { sourceType: 'commonjs', ecmaVersion: 2019, globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    languageOptions: { sourceType: 'commonjs', ecmaVersion: 2019, globals: globals.node },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

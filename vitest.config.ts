@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    setupFiles: ['test/support/fail-on-warning.ts'],
+    setupFiles: ['test/support/fail-on-warning.ts', 'test/support/remove-temp-dirs.ts'],
+    globalSetup: ['test/support/temp-check.ts'],
   },
 });

@@ -41,11 +41,11 @@ __cronmon_command() {
       vals='' optvals='' job='' ;;
     listen)
       subs=''
-      opts='--port --host --json --help -h'
+      opts='--port --host --json --verbose -v --help -h'
       vals='--port --host' optvals='' job='' ;;
     crontab)
       subs=''
-      opts='--apply --json --cronmon-path --timezone --quiet -q --verbose -v --help -h'
+      opts='--apply --json --cronmon-path --timezone --quiet -q --help -h'
       vals='--cronmon-path --timezone' optvals='' job='' ;;
     completion)
       subs=''

@@ -336,6 +336,7 @@ complete -c cronmon -n '__cronmon_at_argument \'monitors help\' 0' -f -a 'list r
 complete -c cronmon -n '__cronmon_at \'listen\'' -l port -r -f -d 'port to listen on; 0 picks a free one'
 complete -c cronmon -n '__cronmon_at \'listen\'' -l host -r -f -d 'address to listen on'
 complete -c cronmon -n '__cronmon_at \'listen\'' -l json -d 'print one JSON object per line'
+complete -c cronmon -n '__cronmon_at \'listen\'' -s v -l verbose -d 'note a field Sentry ignores on every check-in that has it, not only the first time'
 complete -c cronmon -n '__cronmon_at \'listen\'' -s h -l help -d 'display help for command'
 
 # cronmon crontab
@@ -344,7 +345,6 @@ complete -c cronmon -n '__cronmon_at \'crontab\'' -l json -d 'print the jobs as 
 complete -c cronmon -n '__cronmon_at \'crontab\'' -l cronmon-path -r -F -d 'cronmon command to put in the lines (default: the absolute path of this cronmon)'
 complete -c cronmon -n '__cronmon_at \'crontab\'' -l timezone -r -f -d 'time zone cron runs the jobs in, for jobs without a CRON_TZ line (default: this system\'s)'
 complete -c cronmon -n '__cronmon_at \'crontab\'' -s q -l quiet -d 'no notices; errors still go to stderr (env: CRONMON_QUIET=1)'
-complete -c cronmon -n '__cronmon_at \'crontab\'' -s v -l verbose -d 'one line per request on stderr, secrets masked (env: CRONMON_DEBUG=1)'
 complete -c cronmon -n '__cronmon_at \'crontab\'' -s h -l help -d 'display help for command'
 complete -c cronmon -n '__cronmon_at_argument \'crontab\' 0' -F
 

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { addOutputOptions } from './options.js';
+import { addQuietOption } from './options.js';
 
 export function makeCrontabCommand(): Command {
   const command = new Command('crontab')
@@ -9,7 +9,8 @@ export function makeCrontabCommand(): Command {
     .option('--json', 'print the jobs as a JSON array (line, schedule, timezone, command, slug, state, reason)')
     .option('--cronmon-path <path>', 'cronmon command to put in the lines (default: the absolute path of this cronmon)')
     .option('--timezone <iana>', "time zone cron runs the jobs in, for jobs without a CRON_TZ line (default: this system's)");
-  addOutputOptions(command);
+  // No --verbose: crontab makes no requests.
+  addQuietOption(command);
   return command.action(async (file: string | undefined, flags: Record<string, unknown>) => {
     const { runCrontab } = await import('../crontab/run-crontab.js');
     await runCrontab(file, flags, process.env, process.stderr.isTTY === true);

@@ -19,18 +19,21 @@ export function makeListenCommand(): Command {
     .option('--port <n>', 'port to listen on; 0 picks a free one', parsePort, 8970)
     .option('--host <address>', 'address to listen on', parseHost, '127.0.0.1')
     .option('--json', 'print one JSON object per line')
-    .action(async (flags: { port: number; host: string; json?: boolean }) => {
-      const [{ startReceiver }, { formatRecord, recordJson }, { printableJson }, { default: chalk }] = await Promise.all([
+    .option('-v, --verbose', 'note a field Sentry ignores on every check-in that has it, not only the first time')
+    .action(async (flags: { port: number; host: string; json?: boolean; verbose?: boolean }) => {
+      const [{ startReceiver }, { formatRecord, recordJson, PLAIN }, { printableJson }, { loadColours }] = await Promise.all([
         import('../receiver/receiver.js'),
         import('../receiver/format.js'),
         import('../safe-text.js'),
-        import('chalk'),
+        import('../colour.js'),
       ]);
-      const paint = { good: chalk.green, bad: chalk.red, busy: chalk.yellow, dim: chalk.dim };
+      const chalk = await loadColours(process.env);
+      const paint = chalk ? { good: chalk.green, bad: chalk.red, busy: chalk.yellow, dim: chalk.dim } : PLAIN;
       const print = (line: string) => process.stdout.write(`${line}\n`);
       const receiver = await startReceiver({
         port: flags.port,
         host: flags.host,
+        everyIgnoredKey: flags.verbose === true,
         onRecord: (record) => print(flags.json ? printableJson(recordJson(record)) : formatRecord(record, paint)),
       });
       if (flags.json) {

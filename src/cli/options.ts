@@ -56,10 +56,13 @@ function addAlias(command: Command, flags: string, attribute: string): void {
   command.on(`option:${alias.name()}`, (value: string) => command.setOptionValueWithSource(attribute, value, 'cli'));
 }
 
+export function addQuietOption(command: Command): Command {
+  return command.option('-q, --quiet', 'no notices; errors still go to stderr (env: CRONMON_QUIET=1)');
+}
+
+// For commands that make requests: --verbose shows them.
 export function addOutputOptions(command: Command): Command {
-  return command
-    .option('-q, --quiet', 'no notices; errors still go to stderr (env: CRONMON_QUIET=1)')
-    .option('-v, --verbose', 'one line per request on stderr, secrets masked (env: CRONMON_DEBUG=1)');
+  return addQuietOption(command).option('-v, --verbose', 'one line per request on stderr, secrets masked (env: CRONMON_DEBUG=1)');
 }
 
 export const choice = (flags: string, description: string, choices: string[]): Option =>

@@ -52,10 +52,9 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     await buildProgram(argv).parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      const ok = error.code === 'commander.helpDisplayed' || error.code === 'commander.version';
-      return ok ? 0 : 2;
-    }
+    // Help and --version exit 0 however they were asked for (`--help`, `help exec`); commander
+    // gives 1 for help shown after a mistake (no command), which is a usage error.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     // Messages carry text from servers and files: one line, whatever it holds.
     if (isCronmonError(error)) {
       process.stderr.write(`cronmon: ${printable(error.message)}\n`);

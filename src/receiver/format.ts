@@ -1,3 +1,4 @@
+import { describeSchedule } from '../monitor/monitor-plan.js';
 import { printable } from '../safe-text.js';
 import type { ReceiverRecord } from './ingest.js';
 
@@ -29,25 +30,40 @@ export function formatSeconds(seconds: number): string {
 interface EventSummary {
   slug: string | undefined;
   environment: string | undefined;
-  level: string | undefined;
+  level: string;
   message: string | undefined;
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+// As Sentry titles an error event: the last exception (the one raised last, whose causes come
+// before it), `Type: value`.
+function exceptionText(event: Record<string, unknown>): string | undefined {
+  const exception = event.exception as { values?: unknown } | undefined;
+  const values = Array.isArray(exception?.values) ? (exception.values as unknown[]) : [];
+  const last = values.at(-1) as { type?: unknown; value?: unknown } | undefined;
+  const parts = [text(last?.type), text(last?.value)].filter((part) => part !== undefined);
+  return parts.length > 0 ? parts.join(': ') : undefined;
 }
 
 function summariseEvent(event: Record<string, unknown>): EventSummary {
   const contexts = event.contexts as { monitor?: { slug?: unknown } } | undefined;
   const logentry = event.logentry as { formatted?: unknown; message?: unknown } | undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   return {
     slug: text(contexts?.monitor?.slug),
     environment: text(event.environment),
-    level: text(event.level),
-    message: text(logentry?.formatted) ?? text(logentry?.message) ?? text(event.message),
+    // Relay gives an event without a level `error`.
+    level: text(event.level) ?? 'error',
+    message: text(logentry?.formatted) ?? text(logentry?.message) ?? text(event.message) ?? exceptionText(event),
   };
 }
 
 function scheduleText(config: Record<string, unknown>): string {
-  const schedule = config.schedule as { type?: string; value?: unknown; unit?: string } | undefined;
-  const when = schedule?.type === 'interval' ? `every ${String(schedule.value)} ${String(schedule.unit)}` : String(schedule?.value);
+  const schedule = config.schedule as { type?: string; value?: unknown; unit?: unknown } | undefined;
+  const when =
+    schedule?.type === 'interval'
+      ? describeSchedule({ schedule_type: 'interval', schedule: [schedule.value as number, String(schedule.unit)] })
+      : String(schedule?.value);
   return typeof config.timezone === 'string' ? `${when} ${config.timezone}` : when;
 }
 
@@ -65,7 +81,7 @@ export function formatRecord(record: ReceiverRecord, paint: Paint = PLAIN): stri
     }
     case 'event': {
       const { slug, environment, level, message } = summariseEvent(record.event);
-      const parts = [time, 'event   ', printable(slug ?? '-'), printable(environment ?? '-'), level === 'error' ? paint.bad('error') : printable(level ?? '-')];
+      const parts = [time, 'event   ', printable(slug ?? '-'), printable(environment ?? '-'), level === 'error' ? paint.bad('error') : printable(level)];
       if (message !== undefined) parts.push(printable(JSON.stringify(message)));
       for (const attachment of record.attachments) parts.push(`attachment ${printable(attachment.filename)} ${formatSize(attachment.size)}`);
       return parts.join('  ');

@@ -39,6 +39,8 @@ export interface IngestOptions {
   // Only this public key (and project id) is accepted; by default any key and project.
   key?: string;
   projectId?: string;
+  // Note a key Sentry ignores on every check-in that has it, not only the first time.
+  everyIgnoredKey?: boolean;
 }
 
 const MAX_CHECK_IN_BYTES = 100 * 1024;
@@ -73,6 +75,8 @@ export function createIngest(options: IngestOptions = {}) {
   const perMinute = new BoundedMap<string, number>(MAX_TRACKED);
   const monitors = new BoundedMap<string, true>(MAX_TRACKED);
   const openRuns = new BoundedMap<string, { slug: string; environment: string; status: string }>(MAX_TRACKED);
+  // SDKs send some (release) on every check-in: once is enough to know.
+  const notedKeys = new BoundedMap<string, true>(MAX_TRACKED);
 
   function handle(request: IngestRequest, now = new Date()): IngestAnswer {
     const path = request.url.pathname;
@@ -122,12 +126,13 @@ export function createIngest(options: IngestOptions = {}) {
     checkItems(parsed.headers, parsed.items);
 
     const records: ReceiverRecord[] = [];
-    const eventId = parsed.headers.event_id;
+    // Relay reads the id as a UUID and answers with it as 32 lowercase hex digits.
+    const eventId = typeof parsed.headers.event_id === 'string' ? parsed.headers.event_id.replaceAll('-', '').toLowerCase() : undefined;
     for (const item of parsed.items) {
       if (item.headers.type === 'check_in') records.push(...checkIn(parseJson(item.payload), projectId, 'envelope', now));
     }
     const eventItem = parsed.items.find((item) => item.headers.type === 'event');
-    if (eventItem && typeof eventId === 'string') {
+    if (eventItem && eventId !== undefined) {
       const event = parseJson(eventItem.payload);
       if (!isObject(event)) {
         records.push({ type: 'rejected', time: now, layer: 'relay', status: 200, reason: 'the event is not a JSON object' });
@@ -140,10 +145,10 @@ export function createIngest(options: IngestOptions = {}) {
             size: item.payload.length,
             data: Buffer.from(item.payload),
           }));
-        records.push({ type: 'event', time: now, projectId, eventId: eventId.replaceAll('-', '').toLowerCase(), event, attachments });
+        records.push({ type: 'event', time: now, projectId, eventId, event, attachments });
       }
     }
-    return json(200, typeof eventId === 'string' ? { id: eventId } : {}, records);
+    return json(200, eventId === undefined ? {} : { id: eventId }, records);
   }
 
   // Framing rules relay applies before accepting an envelope (400 / 413 for the whole request).
@@ -209,7 +214,8 @@ export function createIngest(options: IngestOptions = {}) {
     const { checkIn: received, configError } = verdict;
     const { slug, environment, checkInId, status } = received;
     const notes: string[] = [];
-    if (received.ignoredKeys.length > 0) notes.push(`Sentry ignores ${received.ignoredKeys.join(', ')}`);
+    const unnoted = received.ignoredKeys.filter((key) => options.everyIgnoredKey === true || !notedKeys.has(key));
+    if (unnoted.length > 0) notes.push(`Sentry ignores ${unnoted.join(', ')}`);
     if (slug !== received.sentSlug) notes.push(`stored as ${slug}`);
 
     const bucket = `${projectId}:${slug}:${environment}:${Math.floor(now.getTime() / 60_000)}`;
@@ -237,6 +243,7 @@ export function createIngest(options: IngestOptions = {}) {
       }
     }
     openRuns.set(run, { slug, environment, status });
+    for (const key of unnoted) notedKeys.set(key, true);
     return [{ type: 'check_in', time: now, projectId, via, notes, ...received }];
   }
 

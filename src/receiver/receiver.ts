@@ -6,6 +6,8 @@ import { createIngest, type ReceiverRecord } from './ingest.js';
 export interface ReceiverOptions {
   port: number;
   host: string;
+  // Note a key Sentry ignores on every check-in, not only the first time it comes.
+  everyIgnoredKey?: boolean;
   onRecord(record: ReceiverRecord): void;
 }
 
@@ -20,7 +22,7 @@ const hostInUrl = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
 /** A local stand-in for Sentry's ingest endpoints, reporting everything it receives. */
 export async function startReceiver(options: ReceiverOptions): Promise<RunningReceiver> {
-  const ingest = createIngest();
+  const ingest = createIngest({ everyIgnoredKey: options.everyIgnoredKey === true });
   const server: Server = createReceiverServer(
     (request) => {
       const answer = ingest.handle(request);

@@ -1,4 +1,5 @@
 import { requireSettings, resolveApiSettings, type ApiFlags } from '../config/api-settings.js';
+import { loadColours } from '../colour.js';
 import { formatMonitorTable, type Health, type Paint } from '../monitor/monitor-table.js';
 import { printable, printableJson } from '../safe-text.js';
 import { createApiClient } from './api.js';
@@ -30,10 +31,9 @@ export async function runMonitorsList(flags: ListFlags, env: NodeJS.ProcessEnv, 
   return 0;
 }
 
-// Colour follows NO_COLOR / FORCE_COLOR and whether stdout is a terminal (chalk decides).
 async function painter(env: NodeJS.ProcessEnv): Promise<Paint> {
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return (text) => text;
-  const { default: chalk } = await import('chalk');
+  const chalk = await loadColours(env);
+  if (chalk === undefined) return (text) => text;
   const colours: Record<Health, (text: string) => string> = { good: chalk.green, bad: chalk.red, idle: chalk.dim };
   return (text, health) => colours[health](text);
 }

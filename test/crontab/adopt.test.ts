@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import {
 } from '../../src/crontab/adopt.js';
 import { cronUnescape, lexShell, parseCrontabText, type JobLine } from '../../src/crontab/parse.js';
 import { normaliseSlug } from '../../src/monitor/slug.js';
+import { makeTempDir } from '../support/temp-dirs.js';
 
 const adopt = (text: string, options?: AdoptOptions) => adoptCrontab(text, options);
 const oneJob = (text: string, options?: AdoptOptions): AdoptedJob => {
@@ -258,7 +258,7 @@ describe('commands that need their own shell', () => {
 // `cronmon` replaced by a script that runs what follows `--`: the wrapped line must do exactly
 // what the original did.
 describe('a wrapped line runs the same command as the original', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cronmon-adopt-'));
+  const dir = makeTempDir('cronmon-adopt-');
   mkdirSync(join(dir, 'bin'));
   const fakeCronmon = join(dir, 'bin', 'cronmon');
   writeFileSync(fakeCronmon, '#!/bin/sh\nwhile [ $# -gt 0 ] && [ "$1" != "--" ]; do shift; done\nshift\nexec "$@"\n');

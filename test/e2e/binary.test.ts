@@ -1,10 +1,11 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSentryServer, type TestSentry } from '../support/sentry-server.js';
+import { makeTempDir } from '../support/temp-dirs.js';
 
 // The single executable (`npm run build:binary`), copied alone into an empty directory and run
 // with no node on PATH: what a server without Node gets.
@@ -18,7 +19,7 @@ let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   if (!built) return;
   sentry = await startSentryServer();
-  const dir = mkdtempSync(join(tmpdir(), 'cronmon-sea-'));
+  const dir = makeTempDir('cronmon-sea-');
   binary = join(dir, 'cronmon');
   copyFileSync(BUILT, binary);
   // A PATH with the tools the jobs below use, and no node.

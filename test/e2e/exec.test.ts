@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOBS, cronEnv, runCli, startCli } from '../support/cli.js';
 import { startSentryServer, type TestSentry } from '../support/sentry-server.js';
+import { makeTempDir } from '../support/temp-dirs.js';
 
 let sentry: TestSentry;
 beforeAll(async () => {
@@ -255,7 +256,7 @@ describe('cronmon exec exit codes', () => {
 });
 
 describe('usage errors exit 2 before the job runs', () => {
-  const marker = () => join(mkdtempSync(join(tmpdir(), 'cronmon-marker-')), 'ran');
+  const marker = () => join(makeTempDir('cronmon-marker-'), 'ran');
   const cases: [string, string[], RegExp][] = [
     ['an unknown flag', ['--bogus'], /unknown option '--bogus'/],
     ['a missing slug', [], /--slug/],

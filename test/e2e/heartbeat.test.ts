@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cronEnv, runCli } from '../support/cli.js';
 import { startSentryServer, type TestSentry } from '../support/sentry-server.js';
+import { makeTempDir } from '../support/temp-dirs.js';
 
 let sentry: TestSentry;
 beforeAll(async () => {
@@ -52,7 +52,7 @@ describe('cronmon heartbeat', () => {
 
   it("picks up the monitor's schedule from the config file", async () => {
     const slug = uniqueSlug();
-    const dir = mkdtempSync(join(tmpdir(), 'cronmon-beat-'));
+    const dir = makeTempDir('cronmon-beat-');
     writeFileSync(join(dir, '.cronmonrc.yaml'), `dsn: ${sentry.dsn}\nenvironment: staging\nmonitors:\n  ${slug}:\n    interval: 5 minutes\n    checkinMargin: 2\n`);
     const result = await runCli(['heartbeat', '--slug', slug], { env: cronEnv(), cwd: dir });
     expect(result.code).toBe(0);

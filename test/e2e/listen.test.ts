@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cronEnv, runCli, startCli, type CliRun } from '../support/cli.js';
+import { startInTerminal } from '../support/terminal.js';
 
 // `cronmon listen` as a user starts it, with real cronmon runs reporting to it.
 let listener: CliRun | undefined;
@@ -88,6 +89,34 @@ describe('cronmon listen', () => {
     const taken = await runCli(['listen', '--port', port]);
     expect(taken.code).toBe(1);
     expect(taken.stderr).toBe(`cronmon: cannot listen on 127.0.0.1:${port}: it is in use (--port 0 picks a free one)\n`);
+  });
+});
+
+describe('cronmon listen on a terminal', () => {
+  // What a terminal shows after one check-in, with these colour settings.
+  async function terminalShows(colourEnv: Record<string, string>): Promise<string> {
+    const run = startInTerminal(['listen', '--port', '0'], cronEnv({ TERM: 'xterm-256color', ...colourEnv }));
+    try {
+      await run.waitFor('SENTRY_DSN=');
+      await run.waitFor('\n', 10_000);
+      const dsn = /SENTRY_DSN=(\S+)/.exec(run.output())?.[1] ?? '';
+      const beat = await runCli(['heartbeat', '--slug', 'coloured', '--status', 'error', '--schedule', '@daily'], { env: cronEnv({ SENTRY_DSN: dsn }) });
+      expect(beat.code).toBe(0);
+      await run.waitFor('coloured');
+    } finally {
+      expect(await run.stop()).toBe(0);
+    }
+    return run.output();
+  }
+
+  it('colours the status and time, but not with NO_COLOR set, even where FORCE_COLOR asks for it', async () => {
+    expect(await terminalShows({})).toContain('\x1b[31merror\x1b[39m');
+    expect(await terminalShows({ NO_COLOR: '' })).toContain('\x1b[');
+    for (const colourEnv of [{ NO_COLOR: '1' }, { NO_COLOR: '0' }, { NO_COLOR: '1', FORCE_COLOR: '1' }]) {
+      const shown = await terminalShows(colourEnv);
+      expect(shown, JSON.stringify(colourEnv)).toMatch(/check-in {2}coloured {2}production {2}error/);
+      expect(shown, JSON.stringify(colourEnv)).not.toContain('\x1b');
+    }
   });
 });
 

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cronEnv, runCli } from '../support/cli.js';
 import { startSentryServer, type TestSentry } from '../support/sentry-server.js';
+import { makeTempDir } from '../support/temp-dirs.js';
 
 // `cronmon upsert` and `cronmon monitors list` against the strict REST API of the test server.
 let sentry: TestSentry;
@@ -69,7 +69,7 @@ describe('cronmon upsert', () => {
   });
 
   it('applies every monitor of the config file (monitors as code)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cronmon-mac-'));
+    const dir = makeTempDir('cronmon-mac-');
     const [a, b] = [uniqueSlug(), uniqueSlug()];
     writeFileSync(join(dir, 'cronmon.config.json'), JSON.stringify({
       org: sentry.org,
@@ -87,7 +87,7 @@ describe('cronmon upsert', () => {
   });
 
   it('takes token, org and project from ~/.sentryclirc as sentry-cli does', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'cronmon-rc-'));
+    const home = makeTempDir('cronmon-rc-');
     writeFileSync(join(home, '.sentryclirc'), `[auth]\ntoken=${sentry.token}\n\n[defaults]\nurl=${sentry.url}\norg=${sentry.org}\nproject=backend\n`);
     const slug = uniqueSlug();
     const result = await runCli(['upsert', '--slug', slug, '--schedule', '@weekly'], { env: { PATH: process.env.PATH, HOME: home, CRONMON_CACHE_DIR: join(home, 'cache') }, cwd: home });
@@ -129,7 +129,7 @@ describe('cronmon upsert', () => {
   });
 
   it('refuses a malformed config file naming the file, the key and the rule (exit 2)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cronmon-bad-'));
+    const dir = makeTempDir('cronmon-bad-');
     writeFileSync(join(dir, 'cronmon.config.json'), JSON.stringify({ monitors: { nightly: { schedule: '@daily', checkinMargin: 'soon' } } }));
     const result = await runCli(['upsert'], { env: apiEnv(), cwd: dir });
     expect(result.code).toBe(2);
@@ -224,7 +224,7 @@ describe('cronmon monitors list', () => {
 
 describe('the config file and exec', () => {
   it('gives exec the schedule of its monitor, and stays off when absent', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cronmon-exec-'));
+    const dir = makeTempDir('cronmon-exec-');
     mkdirSync(join(dir, 'sub'));
     const slug = uniqueSlug();
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'x', cronmon: { dsn: sentry.dsn, monitors: { [slug]: { schedule: '@hourly', timezone: 'UTC' } } } }));

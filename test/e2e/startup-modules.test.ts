@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cronEnv, runCli } from '../support/cli.js';
 import { startSentryServer, type TestSentry } from '../support/sentry-server.js';
+import { makeTempDir } from '../support/temp-dirs.js';
 
 // Start-up is a feature: what `exec` does not need, it must not load. (How long it takes is
 // measured by `npm run bench`; which modules load is a fact a test can hold.)
@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => sentry.close());
 
 async function modulesOf(args: string[], extraEnv: Record<string, string> = {}): Promise<string[]> {
-  const report = join(mkdtempSync(join(tmpdir(), 'cronmon-modules-')), 'modules');
+  const report = join(makeTempDir('cronmon-modules-'), 'modules');
   const result = await runCli(args, { env: cronEnv({ NODE_OPTIONS: `--require=${PRELOAD}`, REPORT_MODULES_TO: report, ...extraEnv }) });
   expect(result.code, result.stderr).not.toBeNull();
   return readFileSync(report, 'utf8').split('\n');

@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOBS, cronEnv, runCli, startCli } from '../support/cli.js';
 import { startSentryServer, type TestSentry } from '../support/sentry-server.js';
+import { makeTempDir } from '../support/temp-dirs.js';
 
 let sentry: TestSentry;
 beforeAll(async () => {
@@ -13,7 +13,7 @@ afterAll(() => sentry.close());
 
 let counter = 0;
 const uniqueSlug = () => `timeout-${process.pid}-${++counter}`;
-const scratch = () => mkdtempSync(join(tmpdir(), 'cronmon-timeout-'));
+const scratch = () => makeTempDir('cronmon-timeout-');
 
 // Alive and not a zombie waiting to be reaped (a container's init may reap late).
 function running(pid: number): boolean {

@@ -65,6 +65,17 @@ describe('the envelope endpoint', () => {
     expect(answer.status).toBe(200);
     expect(answer.records).toMatchObject([{ type: 'event', eventId: 'b'.repeat(32), attachments: [{ filename: 'output-tail.log', size: 3, contentType: 'text/plain' }] }]);
   });
+
+  it('answers with the event id as relay does: 32 lowercase hex digits, however it was sent', () => {
+    const ingest = createIngest();
+    for (const sent of ['A460C25F-F255-4577-B920-FCFACAE4E5EB', 'a460c25f-f255-4577-b920-fcfacae4e5eb', 'A460C25FF2554577B920FCFACAE4E5EB']) {
+      const event = JSON.stringify({ event_id: sent, message: 'boom' });
+      const answer = ingest.handle(request(`/api/1/envelope/${auth}`, `{"event_id":"${sent}"}\n{"type":"event","length":${event.length}}\n${event}\n`));
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body)).toEqual({ id: 'a460c25ff2554577b920fcfacae4e5eb' });
+      expect(answer.records).toMatchObject([{ type: 'event', eventId: 'a460c25ff2554577b920fcfacae4e5eb' }]);
+    }
+  });
 });
 
 describe('Sentry processing rules', () => {
@@ -93,6 +104,36 @@ describe('Sentry processing rules', () => {
     expect(send(bad)).toMatchObject({ type: 'rejected', reason: expect.stringContaining('MONITOR_INVALID_CONFIG') });
     expect(send({ ...bad, monitor_config: { schedule: { type: 'crontab', value: '@daily' } } })?.type).toBe('check_in');
     expect(send(bad)).toMatchObject({ type: 'check_in', notes: [expect.stringContaining('monitor_config ignored')] });
+  });
+});
+
+describe('notes on what Sentry ignores', () => {
+  const sdkCheckIn = (id: string, extra: object = {}) => ({ check_in_id: id, monitor_slug: 'sdk-job', status: 'ok', release: 'app@1.0', ...extra });
+  const notesOf = (ingest: ReturnType<typeof createIngest>, payload: object) => {
+    const record = ingest.handle(request(`/api/1/envelope/${auth}`, checkInEnvelope(payload))).records[0];
+    return record?.type === 'check_in' ? record.notes.filter((note) => note.startsWith('Sentry ignores')) : record;
+  };
+
+  it('names each ignored field the first time it comes, not on every check-in (an SDK sends release on each)', () => {
+    const ingest = createIngest();
+    expect(notesOf(ingest, sdkCheckIn('1'.repeat(32)))).toEqual(['Sentry ignores release']);
+    expect(notesOf(ingest, sdkCheckIn('2'.repeat(32)))).toEqual([]);
+    expect(notesOf(ingest, sdkCheckIn('3'.repeat(32), { dist: 'x' }))).toEqual(['Sentry ignores dist']);
+    // Another receiver (another run of cronmon listen) notes them again.
+    expect(notesOf(createIngest(), sdkCheckIn('4'.repeat(32)))).toEqual(['Sentry ignores release']);
+  });
+
+  it('names them on every check-in when asked to', () => {
+    const ingest = createIngest({ everyIgnoredKey: true });
+    expect(notesOf(ingest, sdkCheckIn('1'.repeat(32)))).toEqual(['Sentry ignores release']);
+    expect(notesOf(ingest, sdkCheckIn('2'.repeat(32)))).toEqual(['Sentry ignores release']);
+  });
+
+  it('does not count a field as noted on a check-in that was dropped', () => {
+    const ingest = createIngest();
+    const send = (payload: object) => ingest.handle(request(`/api/1/envelope/${auth}`, checkInEnvelope(payload))).records[0];
+    expect(send(sdkCheckIn('1'.repeat(32), { monitor_config: { schedule: { type: 'crontab', value: '@daily' }, timezone: 'Mars/Olympus' } }))).toMatchObject({ type: 'rejected' });
+    expect(notesOf(ingest, sdkCheckIn('2'.repeat(32)))).toEqual(['Sentry ignores release']);
   });
 });
 

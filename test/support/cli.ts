@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeTempDir } from './temp-dirs.js';
 
 export const CLI = fileURLToPath(new URL('../../bin/cronmon', import.meta.url));
 export const JOBS = fileURLToPath(new URL('../fixtures/jobs/', import.meta.url));
@@ -25,9 +24,10 @@ export interface CliRun {
 }
 
 // A minimal environment, as cron gives one: no SENTRY_* from the developer's shell, and a
-// private cache directory so that stored rate limits never leak between tests.
+// private cache directory so that stored rate limits never leak between tests. The home is
+// removed after the test file.
 export function cronEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const home = mkdtempSync(join(tmpdir(), 'cronmon-home-'));
+  const home = makeTempDir('cronmon-home-');
   return { PATH: process.env.PATH, HOME: home, CRONMON_CACHE_DIR: join(home, 'cache'), ...extra };
 }
 
