@@ -61,20 +61,22 @@ const MAX_SOCKET_PATH = 104;
 /** Takes the lock or throws CronmonError('lock-busy') once `waitMs` has passed. */
 export async function acquireLock(options: LockOptions): Promise<Lock> {
   const file = options.file === undefined ? defaultLockFile(options) : resolve(options.file);
-  const kernel = options.file === undefined ? undefined : kernelFilesystemOf(file);
-  if (kernel) throw new CronmonError('usage', `--lock: ${file} is on ${kernel}, a kernel filesystem that cannot hold a lock file; name a file elsewhere`);
-  makeDir(dirname(file));
-  if (options.file === undefined) requirePrivateDir(dirname(file));
-  else refuseSharedDir(file);
-  refuseForeignFile(file);
-  const info: HolderInfo = { pid: process.pid, started: new Date().toISOString(), slug: options.slug, environment: options.environment };
+  const kernel = kernelFilesystemOf(file);
+  if (kernel && options.file !== undefined) throw new CronmonError('usage', `--lock: ${file} is on ${kernel}, a kernel filesystem that cannot hold a lock file; name a file elsewhere`);
+  if (!kernel) makeDir(dirname(file));
   // The default lock: a socket in the private directory, where no other user can take, see or
   // block it. Its name is a hash: socket paths are listed in /proc/net/unix, and have a short
-  // length limit. An explicit file on Linux: the abstract socket named after its real path.
-  const lockId = options.file === undefined ? `default:${options.slug}@${options.environment}` : `file:${realPathOf(file)}`;
-  const privateSocket = join(dirname(file), `${sha256(lockId).slice(0, 32)}.sock`);
-  let mechanism = options.mechanism ?? (options.file === undefined ? (Buffer.byteLength(privateSocket) < MAX_SOCKET_PATH ? 'private-socket' : 'file') : process.platform === 'linux' ? 'socket' : 'file');
-  const socketName = `\0cronmon-lock-${sha256(lockId)}`;
+  // length limit. Where that directory cannot be made at all (a cache directory on /proc, a
+  // read-only home), the job still runs under the abstract socket named after the user. An
+  // explicit file on Linux: the abstract socket named after its real path.
+  const inPrivateDir = options.file === undefined && !kernel && requirePrivateDir(dirname(file));
+  if (options.file !== undefined) refuseSharedDir(file);
+  refuseForeignFile(file);
+  const info: HolderInfo = { pid: process.pid, started: new Date().toISOString(), slug: options.slug, environment: options.environment };
+  const lockId = options.file !== undefined ? `file:${realPathOf(file)}` : `default:${options.slug}@${options.environment}`;
+  const privateSocket = join(dirname(file), `${sha256(lockId).slice(0, 16)}.sock`);
+  const socketName = `\0cronmon-lock-${sha256(inPrivateDir || options.file !== undefined ? lockId : `default:${process.getuid?.() ?? ''}:${options.slug}@${options.environment}`)}`;
+  let mechanism = options.mechanism ?? (inPrivateDir && Buffer.byteLength(privateSocket) < MAX_SOCKET_PATH ? 'private-socket' : process.platform === 'linux' && !inPrivateDir ? 'socket' : 'file');
   const attempt = async (): Promise<Attempt> => {
     if (mechanism === 'private-socket') return tryPrivateSocket(privateSocket, file, info);
     if (mechanism === 'socket') {
@@ -122,15 +124,15 @@ function busyError(options: LockOptions, holder: HolderInfo | undefined): Cronmo
 
 
 // The default lock's directory: only the user may enter it (made 0700), or no other user could
-// be kept from taking the lock.
-function requirePrivateDir(dir: string): void {
+// be kept from taking the lock. False when it does not exist (it could not be made).
+function requirePrivateDir(dir: string): boolean {
   let stats;
   try {
     stats = lstatSync(dir);
-  } catch (error) {
-    throw new CronmonError('usage', `--lock: cannot create the lock directory ${dir}: ${(error as Error).message}`);
+  } catch {
+    return false;
   }
-  if (stats.isDirectory() && isOwnedByCurrentUser(stats) && (stats.mode & 0o022) === 0) return;
+  if (stats.isDirectory() && isOwnedByCurrentUser(stats) && (stats.mode & 0o022) === 0) return true;
   const why = !stats.isDirectory() ? 'it is not a directory' : !isOwnedByCurrentUser(stats) ? `it belongs to another user (uid ${stats.uid})` : `other users can write it (mode ${(stats.mode & 0o7777).toString(8)})`;
   throw new CronmonError('usage', `--lock: the lock directory ${dir} is not private: ${why}; remove it or chmod 700 it, or name a lock file with --lock FILE`);
 }
