@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,22 @@ export interface CliRun {
 export function cronEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const home = mkdtempSync(join(tmpdir(), 'cronmon-home-'));
   return { PATH: process.env.PATH, HOME: home, CRONMON_CACHE_DIR: join(home, 'cache'), ...extra };
+}
+
+// cronEnv for a test file: each env() makes a home directory, and cleanup() (in afterEach)
+// removes all of them.
+export function cronEnvs(): { env(extra?: Record<string, string | undefined>): NodeJS.ProcessEnv; cleanup(): void } {
+  const homes: string[] = [];
+  return {
+    env(extra = {}) {
+      const env = cronEnv(extra);
+      homes.push(env.HOME ?? '');
+      return env;
+    },
+    cleanup() {
+      for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
+    },
+  };
 }
 
 // Spawns the built CLI exactly as a crontab line would: `cronmon <args>` with its own env.
