@@ -8,7 +8,7 @@
 __cronmon_command() {
   case $1 in
     '')
-      subs='exec heartbeat upsert monitors listen crontab completion help'
+      subs='exec heartbeat upsert monitors listen crontab doctor completion help'
       opts='--version -V --help -h'
       vals='' optvals='' job='' ;;
     exec)
@@ -47,6 +47,10 @@ __cronmon_command() {
       subs=''
       opts='--apply --json --cronmon-path --timezone --quiet -q --help -h'
       vals='--cronmon-path --timezone' optvals='' job='' ;;
+    doctor)
+      subs=''
+      opts='--dsn --auth-token --org --url --json --proxy --header --config --quiet -q --verbose -v --help -h'
+      vals='--dsn --auth-token --org --url --proxy --header --config' optvals='' job='' ;;
     completion)
       subs=''
       opts='--help -h'
@@ -65,7 +69,7 @@ __cronmon_option_value() {
     'exec --slug'|'heartbeat --slug'|'upsert --slug') __cronmon_slugs "$3" ;;
     'exec --interval'|'heartbeat --interval'|'upsert --interval'|'monitors run --interval') __cronmon_reply "$3" '1 minute' '5 minutes' '10 minutes' '15 minutes' '30 minutes' '1 hour' '2 hours' '6 hours' '12 hours' '1 day' '1 week' '1 month' '1 year' ;;
     'exec --log-on'|'monitors run --log-on') __cronmon_reply "$3" error always ;;
-    'exec --lock'|'exec --config'|'heartbeat --config'|'upsert --config'|'monitors list --config'|'monitors run --lock'|'monitors run --config'|'crontab --cronmon-path') __cronmon_files "$3" ;;
+    'exec --lock'|'exec --config'|'heartbeat --config'|'upsert --config'|'monitors list --config'|'monitors run --lock'|'monitors run --config'|'crontab --cronmon-path'|'doctor --config') __cronmon_files "$3" ;;
     'heartbeat --status') __cronmon_reply "$3" ok error in_progress ;;
     'upsert --via') __cronmon_reply "$3" api checkin ;;
   esac
@@ -88,7 +92,7 @@ __cronmon_argument() {
       esac ;;
     help)
       case $2 in
-        0) __cronmon_reply "$3" exec heartbeat upsert monitors listen crontab completion ;;
+        0) __cronmon_reply "$3" exec heartbeat upsert monitors listen crontab doctor completion ;;
       esac ;;
   esac
 }

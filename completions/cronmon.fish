@@ -5,7 +5,7 @@
 function __cronmon_command --no-scope-shadowing --argument-names path
     switch $path
         case ''
-            set subs 'exec' 'heartbeat' 'upsert' 'monitors' 'listen' 'crontab' 'completion' 'help'
+            set subs 'exec' 'heartbeat' 'upsert' 'monitors' 'listen' 'crontab' 'doctor' 'completion' 'help'
             set vals 
             set optvals 
             set job ''
@@ -52,6 +52,11 @@ function __cronmon_command --no-scope-shadowing --argument-names path
         case 'crontab'
             set subs 
             set vals '--cronmon-path' '--timezone'
+            set optvals 
+            set job ''
+        case 'doctor'
+            set subs 
+            set vals '--dsn' '--auth-token' '--org' '--url' '--proxy' '--header' '--config'
             set optvals 
             set job ''
         case 'completion'
@@ -194,6 +199,7 @@ complete -c cronmon -n '__cronmon_at_argument \'\' 0' -f -a 'upsert' -d 'create 
 complete -c cronmon -n '__cronmon_at_argument \'\' 0' -f -a 'monitors' -d 'manage Sentry cron monitors'
 complete -c cronmon -n '__cronmon_at_argument \'\' 0' -f -a 'listen' -d 'run a local Sentry Crons receiver that shows, and checks, what Sentry would get'
 complete -c cronmon -n '__cronmon_at_argument \'\' 0' -f -a 'crontab' -d 'find the jobs of a crontab and show them wrapped in `cronmon exec`; --apply writes that back'
+complete -c cronmon -n '__cronmon_at_argument \'\' 0' -f -a 'doctor' -d 'check what cron will see (DSN, Sentry, clock, time zone, node on cron\'s PATH, cache and lock directories, auth token); exit 1 when a check fails'
 complete -c cronmon -n '__cronmon_at_argument \'\' 0' -f -a 'completion' -d 'print a shell completion script (bash, zsh or fish) on stdout'
 complete -c cronmon -n '__cronmon_at_argument \'\' 0' -f -a 'help' -d 'display help for command'
 complete -c cronmon -n '__cronmon_at \'\'' -s V -l version -d 'output the version number'
@@ -348,9 +354,22 @@ complete -c cronmon -n '__cronmon_at \'crontab\'' -s q -l quiet -d 'no notices; 
 complete -c cronmon -n '__cronmon_at \'crontab\'' -s h -l help -d 'display help for command'
 complete -c cronmon -n '__cronmon_at_argument \'crontab\' 0' -F
 
+# cronmon doctor
+complete -c cronmon -n '__cronmon_at \'doctor\'' -l dsn -r -f -d 'Sentry DSN to report to; never printed (env: SENTRY_DSN)'
+complete -c cronmon -n '__cronmon_at \'doctor\'' -l auth-token -r -f -d 'Sentry auth token; never printed (env: SENTRY_AUTH_TOKEN, or [auth] token in .sentryclirc)'
+complete -c cronmon -n '__cronmon_at \'doctor\'' -l org -r -f -d 'organization slug (env: SENTRY_ORG, or [defaults] org in .sentryclirc)'
+complete -c cronmon -n '__cronmon_at \'doctor\'' -l url -r -f -d 'Sentry URL for API calls, default https://sentry.io/ (env: SENTRY_URL)'
+complete -c cronmon -n '__cronmon_at \'doctor\'' -l json -d 'print the checks as JSON on stdout'
+complete -c cronmon -n '__cronmon_at \'doctor\'' -l proxy -r -f -d 'HTTP proxy for every request, e.g. http://user:pass@proxy:3128; credentials never printed (env: HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY)'
+complete -c cronmon -n '__cronmon_at \'doctor\'' -l header -r -f -d 'extra request header \'Name: value\', repeatable; values never printed'
+complete -c cronmon -n '__cronmon_at \'doctor\'' -l config -r -F -d 'config file to use instead of searching for one (env: CRONMON_CONFIG)'
+complete -c cronmon -n '__cronmon_at \'doctor\'' -s q -l quiet -d 'print only the checks that warn or fail (env: CRONMON_QUIET=1)'
+complete -c cronmon -n '__cronmon_at \'doctor\'' -s v -l verbose -d 'one line per request on stderr, secrets masked (env: CRONMON_DEBUG=1)'
+complete -c cronmon -n '__cronmon_at \'doctor\'' -s h -l help -d 'display help for command'
+
 # cronmon completion
 complete -c cronmon -n '__cronmon_at \'completion\'' -s h -l help -d 'display help for command'
 complete -c cronmon -n '__cronmon_at_argument \'completion\' 0' -f -a 'bash zsh fish'
 
 # cronmon help
-complete -c cronmon -n '__cronmon_at_argument \'help\' 0' -f -a 'exec heartbeat upsert monitors listen crontab completion'
+complete -c cronmon -n '__cronmon_at_argument \'help\' 0' -f -a 'exec heartbeat upsert monitors listen crontab doctor completion'

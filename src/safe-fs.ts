@@ -1,4 +1,5 @@
 import {
+  accessSync,
   closeSync,
   constants,
   fchmodSync,
@@ -140,6 +141,16 @@ export function isPrivateDir(dir: string): boolean {
   }
 }
 
+/** Whether the current user can create files in `dir` (write and search permission). */
+export function isWritableDir(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The text of a small state file that only the current user can have written: in a private
  * directory, theirs, not writable by others, not a symlink. Undefined otherwise, or when absent.
@@ -202,7 +213,8 @@ export function makeDirs(dir: string, mode: number): void {
   }
 }
 
-function nearestExisting(path: string): string {
+/** `path` itself if it exists, else its nearest parent that does (`/` at the end). */
+export function nearestExisting(path: string): string {
   for (let current = path; ; current = dirname(current)) {
     if (statSync(current, { throwIfNoEntry: false }) !== undefined || dirname(current) === current) return current;
   }

@@ -6,18 +6,20 @@ import { Option, type Command } from 'commander';
 
 // `slug: false` where the slug is an argument (`monitors run <slug>`).
 export function addReportingOptions(command: Command, { slug = true } = {}): Command {
-  command
-    .option('--dsn <dsn>', 'Sentry DSN to report to; never printed (env: SENTRY_DSN)')
-    .option('-e, --environment <name>', 'environment of the check-ins, default production (env: SENTRY_ENVIRONMENT)');
+  addDsnOption(command).option('-e, --environment <name>', 'environment of the check-ins, default production (env: SENTRY_ENVIRONMENT)');
   return slug ? command.option('--slug <slug>', 'monitor slug, normalised as Sentry does (env: CRONMON_SLUG)') : command;
 }
 
-export function addApiOptions(command: Command): Command {
-  return command
+export const addDsnOption = (command: Command): Command =>
+  command.option('--dsn <dsn>', 'Sentry DSN to report to; never printed (env: SENTRY_DSN)');
+
+// `project: false` where no project is used (doctor checks the token against the organization).
+export function addApiOptions(command: Command, { project = true } = {}): Command {
+  command
     .option('--auth-token <token>', 'Sentry auth token; never printed (env: SENTRY_AUTH_TOKEN, or [auth] token in .sentryclirc)')
-    .option('--org <slug>', 'organization slug (env: SENTRY_ORG, or [defaults] org in .sentryclirc)')
-    .option('--project <slug>', 'project slug (env: SENTRY_PROJECT, or [defaults] project in .sentryclirc)')
-    .option('--url <url>', 'Sentry URL for API calls, default https://sentry.io/ (env: SENTRY_URL)');
+    .option('--org <slug>', 'organization slug (env: SENTRY_ORG, or [defaults] org in .sentryclirc)');
+  if (project) command.option('--project <slug>', 'project slug (env: SENTRY_PROJECT, or [defaults] project in .sentryclirc)');
+  return command.option('--url <url>', 'Sentry URL for API calls, default https://sentry.io/ (env: SENTRY_URL)');
 }
 
 // Repeatable options collect their values in order.
@@ -56,13 +58,13 @@ function addAlias(command: Command, flags: string, attribute: string): void {
   command.on(`option:${alias.name()}`, (value: string) => command.setOptionValueWithSource(attribute, value, 'cli'));
 }
 
-export function addQuietOption(command: Command): Command {
-  return command.option('-q, --quiet', 'no notices; errors still go to stderr (env: CRONMON_QUIET=1)');
+export function addQuietOption(command: Command, quiet = 'no notices; errors still go to stderr'): Command {
+  return command.option('-q, --quiet', `${quiet} (env: CRONMON_QUIET=1)`);
 }
 
 // For commands that make requests: --verbose shows them.
-export function addOutputOptions(command: Command): Command {
-  return addQuietOption(command).option('-v, --verbose', 'one line per request on stderr, secrets masked (env: CRONMON_DEBUG=1)');
+export function addOutputOptions(command: Command, quiet?: string): Command {
+  return addQuietOption(command, quiet).option('-v, --verbose', 'one line per request on stderr, secrets masked (env: CRONMON_DEBUG=1)');
 }
 
 export const choice = (flags: string, description: string, choices: string[]): Option =>

@@ -4,6 +4,7 @@ import { printable } from '../safe-text.js';
 import { VERSION } from '../version.js';
 import { makeCompletionCommand } from './completion.js';
 import { makeCrontabCommand } from './crontab.js';
+import { makeDoctorCommand } from './doctor.js';
 import { makeExecCommand } from './exec.js';
 import { makeHeartbeatCommand } from './heartbeat.js';
 import { makeListenCommand } from './listen.js';
@@ -17,6 +18,7 @@ const SUBCOMMANDS: readonly [string, () => Command][] = [
   ['monitors', makeMonitorsCommand],
   ['listen', makeListenCommand],
   ['crontab', makeCrontabCommand],
+  ['doctor', makeDoctorCommand],
   ['completion', makeCompletionCommand],
 ];
 

@@ -5,7 +5,7 @@ import type { Network } from '../sentry/network.js';
 import type { CronmonConfig } from './config-file.js';
 import { resolveNetwork, type NetworkFlags } from './network-settings.js';
 import { configFile, createCommandLog, pick, type Sourced } from './reporting-settings.js';
-import { loadSentryCliRc } from './sentryclirc.js';
+import { loadSentryCliRc, type SentryCliRc } from './sentryclirc.js';
 
 export const DEFAULT_URL = 'https://sentry.io/';
 
@@ -36,6 +36,12 @@ export async function resolveApiSettings(flags: ApiFlags, env: NodeJS.ProcessEnv
   const log = createCommandLog(flags, env, stderrIsTTY);
   const config = await configFile(flags, env, cwd, log);
   const rc = loadSentryCliRc(cwd, env.HOME, log.warn);
+  return { ...apiTarget(flags, env, config, rc), config, network: await resolveNetwork(flags, env, config, () => rc), log };
+}
+
+// Who the API calls go to and with what: token, organization, project and URL, from files
+// already loaded.
+export function apiTarget(flags: ApiFlags, env: NodeJS.ProcessEnv, config: CronmonConfig | undefined, rc: SentryCliRc): Pick<ApiSettings, 'token' | 'org' | 'project' | 'url'> {
   const inFile = (key: string) => `${config?.file} (${key})`;
   const inRc = (key: 'token' | 'url' | 'org' | 'project', what: string) => `${rc.sources[key] ?? '.sentryclirc'} (${what})`;
   const url = pick([flags.url, '--url'], [env.SENTRY_URL, 'SENTRY_URL'], [config?.url, inFile('url')], [rc.url, inRc('url', '[defaults] url')]);
@@ -44,9 +50,6 @@ export async function resolveApiSettings(flags: ApiFlags, env: NodeJS.ProcessEnv
     org: pick([flags.org, '--org'], [env.SENTRY_ORG, 'SENTRY_ORG'], [config?.org, inFile('org')], [rc.org, inRc('org', '[defaults] org')]),
     project: pick([flags.project, '--project'], [env.SENTRY_PROJECT, 'SENTRY_PROJECT'], [config?.project, inFile('project')], [rc.project, inRc('project', '[defaults] project')]),
     url: url ? checkedUrl(url) : DEFAULT_URL,
-    config,
-    network: await resolveNetwork(flags, env, config, () => rc),
-    log,
   };
 }
 

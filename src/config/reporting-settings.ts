@@ -19,10 +19,17 @@ export interface ReportingFlags extends MonitorConfigInput {
   dryRun?: boolean | undefined;
 }
 
+// The DSN as given (for messages, masked), where it was set, and what parsing made of it.
+export interface DsnSetting {
+  raw: string;
+  source: string;
+  parsed: DsnResult;
+}
+
 export interface ReportingSettings {
   slug: string;
   environment: string;
-  dsn?: { raw: string; source: string; parsed: DsnResult } | undefined;
+  dsn?: DsnSetting | undefined;
   monitorConfig?: MonitorConfig | undefined;
   // The slug's entry in the config file, for settings beyond the monitor config (timeout…).
   monitorEntry?: MonitorEntry | undefined;
@@ -79,6 +86,22 @@ export function mergeMonitorInput(flags: MonitorConfigInput, entry: MonitorEntry
   };
 }
 
+// The DSN: --dsn > SENTRY_DSN > the config file > .sentryclirc [auth] dsn (read only when the
+// others are unset).
+export function findDsn(
+  flags: Pick<ReportingFlags, 'dsn'>,
+  env: NodeJS.ProcessEnv,
+  config: CronmonConfig | undefined,
+  sentryCliRc: () => Pick<SentryCliRc, 'dsn' | 'sources'>,
+): DsnSetting | undefined {
+  const fromRc = (): [string | undefined, string] => {
+    const { dsn: value, sources } = sentryCliRc();
+    return [value, `${sources.dsn ?? '.sentryclirc'} ([auth] dsn)`];
+  };
+  const dsn = pick([flags.dsn, '--dsn'], [env.SENTRY_DSN, 'SENTRY_DSN'], [config?.dsn, `${config?.file ?? 'config file'} (dsn)`]) ?? pick(fromRc());
+  return dsn && { raw: dsn.value, source: dsn.source, parsed: parseDsn(dsn.value) };
+}
+
 export async function resolveReporting(
   flags: ReportingFlags,
   env: NodeJS.ProcessEnv,
@@ -100,11 +123,6 @@ export async function resolveReporting(
   // .sentryclirc is read only when it is needed: most runs have their DSN in SENTRY_DSN.
   let rc: SentryCliRc | undefined;
   const sentryCliRc = () => (rc ??= loadSentryCliRc(cwd, env.HOME, log.warn));
-  const fromRc = () => {
-    const { dsn: value, sources } = sentryCliRc();
-    return [value, `${sources.dsn ?? '.sentryclirc'} ([auth] dsn)`] as [string | undefined, string];
-  };
-  const dsn = pick([flags.dsn, '--dsn'], [env.SENTRY_DSN, 'SENTRY_DSN'], [config?.dsn, fromFile('dsn')]) ?? pick(fromRc());
   const monitorEntry = config?.monitors[slug];
   const monitorInput = { ...mergeMonitorInput(flags, monitorEntry) };
   if (monitorInput.schedule !== undefined && monitorInput.interval === undefined && !monitorInput.timezone) {
@@ -115,7 +133,7 @@ export async function resolveReporting(
   return {
     slug,
     environment: normaliseEnvironment(environment?.value, environment?.source ?? '--environment'),
-    dsn: dsn && { raw: dsn.value, source: dsn.source, parsed: parseDsn(dsn.value) },
+    dsn: findDsn(flags, env, config, sentryCliRc),
     monitorConfig: buildMonitorConfig(monitorInput),
     monitorEntry,
     config,

@@ -99,7 +99,7 @@ export function describeApiError(response: HttpResponse, what: string): CronmonE
   }
 }
 
-function errorDetail(body: string): string | undefined {
+export function errorDetail(body: string): string | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);

@@ -49,3 +49,14 @@ export function eventEnvelope(event: FailureEvent, attachments: readonly Attachm
   const header = { event_id: event.event_id, sent_at: sentAt.toISOString(), sdk: SDK };
   return toBytes(createEnvelope(header, items as never));
 }
+
+/**
+ * An envelope that reaches Sentry and creates nothing: one client report that lists no
+ * discarded events (what SDKs send about data they dropped). Unlike an envelope with no items,
+ * which relay answers 200 before it looks at the key, it goes through relay's project check, so
+ * a key Sentry knows to be wrong or disabled is refused (403).
+ */
+export function probeEnvelope(sentAt: Date): Buffer {
+  const report = { timestamp: Math.floor(sentAt.getTime() / 1000), discarded_events: [] };
+  return toBytes(createEnvelope({ sent_at: sentAt.toISOString(), sdk: SDK }, [jsonItem('client_report', report)] as never));
+}

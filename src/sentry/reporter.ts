@@ -130,7 +130,7 @@ function describeStatus(status: number, body: string, learned: RateLimits): stri
   return `Sentry answered ${status}${detail ? `: ${detail}` : ''}`;
 }
 
-function sentryDetail(body: string): string | undefined {
+export function sentryDetail(body: string): string | undefined {
   try {
     const parsed = JSON.parse(body) as { detail?: unknown };
     return typeof parsed.detail === 'string' ? parsed.detail.slice(0, 200) : undefined;

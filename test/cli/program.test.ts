@@ -7,7 +7,7 @@ const optionsOf = (argv: string[] | undefined, name: string) =>
 describe('buildProgram', () => {
   it('builds only the subcommand that runs in full, and keeps every name for dispatch', () => {
     const program = buildProgram(['node', 'cronmon', 'exec', '--slug', 'heartbeat', '--', 'true']);
-    expect(program.commands.map((command) => command.name())).toEqual(['exec', 'heartbeat', 'upsert', 'monitors', 'listen', 'crontab', 'completion']);
+    expect(program.commands.map((command) => command.name())).toEqual(['exec', 'heartbeat', 'upsert', 'monitors', 'listen', 'crontab', 'doctor', 'completion']);
     expect(optionsOf(['node', 'cronmon', 'exec'], 'exec')).toBeGreaterThan(10);
     expect(optionsOf(['node', 'cronmon', 'exec'], 'heartbeat')).toBe(0);
   });

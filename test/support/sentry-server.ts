@@ -10,7 +10,9 @@ import { createMonitorsApi, type MonitorsApi } from './monitors-api.js';
 // A strict Sentry on 127.0.0.1: the ingest rules of `cronmon listen` (one key, project 42), the
 // organization monitors REST API under /api/0/ (one token, org "acme"), plus faults a test can switch on to play a broken, slow or rate-limiting Sentry.
 // With `tls` it speaks HTTPS with the given certificate; `resetConnections` cuts the first N
-// connections at once (over TLS: a handshake reset). It counts the connections it accepts.
+// connections at once (over TLS: a handshake reset); `dateOffsetMs` puts its clock that far
+// ahead (negative: behind) in the Date header of every answer. It counts the connections it
+// accepts.
 
 export type Fault =
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: string }
@@ -61,7 +63,7 @@ export const PROJECTS = [
 
 // `token` and `regionUrl` let two servers play sentry.io and the region an organization lives in.
 export async function startSentryServer(
-  options: { fault?: FaultPicker; token?: string; regionUrl?: string; tls?: { key: string; cert: string }; resetConnections?: number } = {},
+  options: { fault?: FaultPicker; token?: string; regionUrl?: string; tls?: { key: string; cert: string }; resetConnections?: number; dateOffsetMs?: number } = {},
 ): Promise<TestSentry> {
   const key = randomBytes(16).toString('hex');
   const ingest = createIngest({ key, projectId: PROJECT_ID });
@@ -80,6 +82,7 @@ export async function startSentryServer(
         // readRequest knows no TLS: over HTTPS the URL (and the region URL built from it) is https.
         const request = options.tls ? { ...read, url: new URL(read.url.href.replace(/^http:/, 'https:')) } : read;
         requests.push(request);
+        if (options.dateOffsetMs !== undefined) res.setHeader('Date', new Date(Date.now() + options.dateOffsetMs).toUTCString());
         const fault = pickFault?.(request);
         if (fault?.kind === 'blackhole') return;
         if (fault?.kind === 'reset') return void req.socket.destroy();
