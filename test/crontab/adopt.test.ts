@@ -4,17 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  adoptCrontab,
-  checkCronmonPath,
-  crontabText,
-  deriveSlug,
-  quoteScript,
-  uniqueSlug,
-  type AdoptOptions,
-  type AdoptedJob,
-} from '../../src/crontab/adopt.js';
-import { cronUnescape, lexShell, parseCrontabText, type JobLine } from '../../src/crontab/parse.js';
+import { adoptCrontab, checkCronmonPath, crontabText, quoteScript, type AdoptOptions, type AdoptedJob } from '../../src/crontab/adopt.js';
+import { deriveSlug, uniqueSlug } from '../../src/crontab/derive-slug.js';
+import { cronUnescape, parseCrontabText, type JobLine } from '../../src/crontab/parse.js';
+import { lexShell } from '../../src/crontab/shell-lex.js';
 import { normaliseSlug } from '../../src/monitor/slug.js';
 
 const adopt = (text: string, options?: AdoptOptions) => adoptCrontab(text, options);

@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  cronUnescape,
-  lexShell,
-  parseCrontabText,
-  simpleCommands,
-  splitCronInput,
-  splitLines,
-  systemCrontabHint,
-  type CrontabLine,
-  type JobLine,
-} from '../../src/crontab/parse.js';
+import { cronUnescape, parseCrontabText, splitCronInput, splitLines, systemCrontabHint, type CrontabLine, type JobLine } from '../../src/crontab/parse.js';
 
 const only = (text: string): CrontabLine => {
   const lines = parseCrontabText(text);
@@ -155,46 +145,5 @@ describe('system crontabs', () => {
     const lines = parseCrontabText('# m h dom mon dow user\tcommand\n17 * * * * root cd / && run-parts --report /etc/cron.hourly\n');
     expect(systemCrontabHint(lines)).toMatch(/line 1/);
     expect(systemCrontabHint(parseCrontabText('# m h dom mon dow command\n0 3 * * * ./x\n'))).toBeUndefined();
-  });
-});
-
-describe('shell lexer', () => {
-  const words = (text: string) => simpleCommands(lexShell(text)).map((command) => command.map((word) => word.value));
-
-  it('removes quotes and keeps expansions', () => {
-    expect(words(`a 'b c' "d \\"e\\" $HOME" f\\ g $(date +%F) \`id -u\` \${X:-y}`)).toEqual([
-      ['a', 'b c', 'd "e" $HOME', 'f g', '$(date +%F)', '`id -u`', '${X:-y}'],
-    ]);
-  });
-
-  it('splits at operators and drops redirections', () => {
-    expect(words('cd /app && ./run.sh > /dev/null 2>&1 || echo failed | mail root; true &')).toEqual([
-      ['cd', '/app'],
-      ['./run.sh'],
-      ['echo', 'failed'],
-      ['mail', 'root'],
-      ['true'],
-    ]);
-    expect(lexShell('./x 2>&1').tokens.map((token) => token.type)).toEqual(['word', 'redirect']);
-    expect(lexShell('./x >>log 2> err <in').tokens.map((token) => token.type)).toEqual(['word', 'redirect', 'redirect', 'redirect']);
-  });
-
-  it('finds comments', () => {
-    expect(lexShell('a b # c').commentStart).toBe(4);
-    expect(lexShell("a '#' b#c").commentStart).toBeUndefined();
-  });
-
-  it('reports unclosed quotes and substitutions', () => {
-    expect(lexShell("a 'b").complete).toBe(false);
-    expect(lexShell('a "b').complete).toBe(false);
-    expect(lexShell('a $(b').complete).toBe(false);
-    expect(lexShell('a $(b ")" c) d').complete).toBe(true);
-    expect(words('a $(b ")" c) d')).toEqual([['a', '$(b ")" c)', 'd']]);
-  });
-
-  it('gives word offsets into the text', () => {
-    const text = `x  'y z' w`;
-    const [command] = simpleCommands(lexShell(text));
-    expect(command?.map((word) => text.slice(word.start, word.end))).toEqual(['x', "'y z'", 'w']);
   });
 });
