@@ -1,9 +1,9 @@
-// A user crontab (crontab(5), as Vixie cron and cronie read it), split into lines that keep
-// their text exactly, so that a crontab can be rewritten one job line at a time.
+// A crontab (crontab(5), as Vixie cron and cronie read it), split into lines that keep their
+// text exactly, so that a crontab can be rewritten one job line at a time.
 //
-// Only the user form is understood: `<5 fields> <command>` or `@alias <command>`. The system
-// form (/etc/crontab, /etc/cron.d/*) has a user name between the schedule and the command; read
-// as a user crontab, that name would be taken for the command. It is not supported, see
+// A user crontab's jobs are `<5 fields> <command>` or `@alias <command>`. A system crontab
+// (/etc/crontab, /etc/cron.d/*) has a user name between the schedule and the command: read with
+// `{ userField: true }`. Read as a user crontab, that name would be taken for the command; see
 // systemCrontabHint().
 //
 // Pure: no I/O.
@@ -39,8 +39,13 @@ export interface JobLine {
   kind: 'job';
   number: number;
   text: string;
-  /** The text before the command, as written: indentation, the schedule, the blanks after it. */
+  /**
+   * The text before the command, as written: indentation, the schedule, the blanks after it (and
+   * in a system crontab the user field and the blanks after that).
+   */
   prefix: string;
+  /** The user the job runs as: the user field of a system crontab; absent in a user crontab. */
+  user?: string;
   /** The schedule as cron reads it: the five fields joined by single spaces, or the @-alias. */
   schedule: string;
   /** The command as written, to the end of the line (`text === prefix + command`). */
@@ -81,6 +86,7 @@ const COMMENT = /^[ \t]*#/;
 const ENV = /^[ \t]*(?:"([^"]*)"|'([^']*)'|([^\s="'][^\s=]*))[ \t]*=[ \t]*(?:"([^"]*)"|'([^']*)'|([^"'\s].*?)?)\s*$/;
 const FIVE_FIELDS = /^[ \t]*(\S+)[ \t]+(\S+)[ \t]+(\S+)[ \t]+(\S+)[ \t]+(\S+)(?:[ \t]+|$)/;
 const ALIAS = /^[ \t]*(@\S*)(?:[ \t]+|$)/;
+const USER_FIELD = /^(\S+)(?:[ \t]+|$)/;
 const DIRECTIVE = /^#[ \t]*cronmon[ \t]*:[ \t]*(.*?)\s*$/;
 
 /** The lines of a crontab. A final newline does not start another line. */
@@ -91,8 +97,13 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
+export interface ParseOptions {
+  /** A system crontab: each job has a user field between the schedule and the command. */
+  userField?: boolean;
+}
+
 /** Parses crontab text; every line is kept, in order, with its text unchanged. */
-export function parseCrontabText(text: string): CrontabLine[] {
+export function parseCrontabText(text: string, options: ParseOptions = {}): CrontabLine[] {
   const env: Record<string, string> = {};
   return splitLines(text).map((line, index): CrontabLine => {
     const number = index + 1;
@@ -108,11 +119,11 @@ export function parseCrontabText(text: string): CrontabLine[] {
       env[name] = value;
       return { kind: 'env', number, text: line, name, value };
     }
-    return parseJob(line, number, env);
+    return parseJob(line, number, env, options.userField === true);
   });
 }
 
-function parseJob(line: string, number: number, env: Readonly<Record<string, string>>): JobLine | InvalidLine {
+function parseJob(line: string, number: number, env: Readonly<Record<string, string>>, userField: boolean): JobLine | InvalidLine {
   const invalid = (reason: string): InvalidLine => ({ kind: 'invalid', number, text: line, reason });
   let prefix: string;
   let schedule: string;
@@ -125,12 +136,22 @@ function parseJob(line: string, number: number, env: Readonly<Record<string, str
     prefix = alias[0];
   } else {
     const five = FIVE_FIELDS.exec(line);
-    if (!five) return invalid('neither a job (5 schedule fields and a command), an environment setting nor a comment');
+    if (!five) return invalid(`neither a job (5 schedule fields, ${userField ? 'a user and ' : ''}a command), an environment setting nor a comment`);
     schedule = five.slice(1, 6).join(' ');
     prefix = five[0];
   }
+  let user: string | undefined;
+  if (userField) {
+    const field = USER_FIELD.exec(line.slice(prefix.length));
+    if (!field) return invalid(`the schedule ${JSON.stringify(schedule)} has no user and command after it`);
+    user = field[1] ?? '';
+    prefix += field[0];
+  }
   const command = line.slice(prefix.length);
-  if (command.trim() === '') return invalid(`the schedule ${JSON.stringify(schedule)} has no command after it`);
+  if (command.trim() === '') {
+    const what = user === undefined ? 'has no command after it' : `and the user ${JSON.stringify(user)} have no command after them`;
+    return invalid(`the schedule ${JSON.stringify(schedule)} ${what}`);
+  }
   const split = splitCronInput(command);
   const job: JobLine = {
     kind: 'job',
@@ -143,6 +164,7 @@ function parseJob(line: string, number: number, env: Readonly<Record<string, str
     inputText: split.inputText,
     env: { ...env },
   };
+  if (user !== undefined) job.user = user;
   const cronTz = env.CRON_TZ;
   if (cronTz !== undefined && cronTz !== '') job.cronTz = cronTz;
   const { commentStart } = lexShell(split.shellText);
