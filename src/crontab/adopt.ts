@@ -1,9 +1,13 @@
-// Rewrites the jobs of a user crontab so that each runs under `cronmon exec`, reporting to a
-// monitor whose schedule (and time zone) is the line's own. Pure: no I/O.
+// Rewrites the jobs of a crontab so that each runs under `cronmon exec`, reporting to a monitor
+// whose schedule (and time zone) is the line's own. Pure: no I/O.
 //
 //   0 3 * * * /usr/local/bin/backup.sh --full
 // becomes
 //   0 3 * * * cronmon exec --slug backup-full --schedule '0 3 * * *' -- /usr/local/bin/backup.sh --full
+//
+// In a system crontab (/etc/crontab, /etc/cron.d/*) the user field stays where it is, before
+// the command: `0 3 * * * root cronmon exec … -- …`. Several crontabs adopted together
+// (adoptCrontabs) share their slugs: no derived slug repeats one used in any of them.
 //
 // Rules, in the order they are applied to each job line:
 // - A line whose command already runs cronmon (`cronmon …`, `/path/to/cronmon …`, or the
@@ -39,13 +43,16 @@ import { isValidTimezone } from '../monitor/timezone.js';
 import { readCronmonCall } from './cronmon-line.js';
 import { deriveSlug, uniqueSlug } from './derive-slug.js';
 import { parseCrontabText, type CrontabLine, type Directive, type JobLine } from './parse.js';
-import { isAssignment, lexShell, simpleCommands, type ShellLex } from './shell-lex.js';
+import { lexShell, simpleCommands } from './shell-lex.js';
+import { needsShell, quoteScript, shellQuote } from './shell-words.js';
 
 export type JobState = 'wrapped' | 'already-wrapped' | 'skipped';
 
 export interface AdoptedJob {
   /** 1-based line number in the crontab. */
   line: number;
+  /** The user field of a system crontab's line. */
+  user?: string;
   /** The schedule as cron reads it (five fields joined by single spaces, or the @-alias). */
   schedule: string;
   /** The time zone of the monitor, when known. */
@@ -76,6 +83,20 @@ export interface AdoptOptions {
   defaultTimezone?: string;
   /** The runtime to start cronmonPath with, by absolute path, where cron's PATH has none. */
   interpreter?: string;
+  /** A system crontab: a user field between the schedule and the command, kept as it is. */
+  userField?: boolean;
+  /**
+   * Why `user` could not start the programs a wrapped line names (cronmon, its interpreter), or
+   * undefined when it can. A job that could not start is left as it is.
+   */
+  unreachableFor?: (user: string) => string | undefined;
+}
+
+export interface CrontabInput {
+  text: string;
+  options?: AdoptOptions;
+  /** How notes about another crontab's lines name this one (a file name). */
+  name?: string;
 }
 
 const DEFAULT_SHELL = '/bin/sh';
@@ -84,23 +105,6 @@ const ALIAS_SCHEDULES: Readonly<Record<string, string>> = { '@midnight': '0 0 * 
 
 /** The crontab text for adopted lines; always ending in a newline, as cron requires. */
 export const crontabText = (lines: readonly string[]): string => lines.map((line) => `${line}\n`).join('');
-
-/** A word for the shell, quoted only when needed. Cron's `%` must not occur in it. */
-export function shellQuote(word: string): string {
-  if (/^[A-Za-z0-9_@+=:,./-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/**
- * A command line as one shell word: '…' when it has no `'`; else "…" when it has none of
- * `"$\`` (so the shell changes nothing inside, and no backslash moves a `%`); else '…' with
- * each `'` written `'\''`.
- */
-export function quoteScript(script: string): string {
-  if (!script.includes("'")) return `'${script}'`;
-  if (!/["$`\\]/.test(script)) return `"${script}"`;
-  return `'${script.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Throws when a cronmon path cannot be written into a crontab line. */
 export function checkCronmonPath(path: string): void {
@@ -117,53 +121,70 @@ interface Pending {
   explicitSlug?: string;
 }
 
+interface Context {
+  cronmonPath: string;
+  launcher: string;
+  options: AdoptOptions;
+}
+
+// A user name as the user field of a system crontab holds it (POSIX portable names; `@` for
+// directory users, a final `$` for machine accounts). Anything else, a path say, means the file is
+// a user crontab read as a system one: wrapping it would put cronmon in the middle of the command.
+const USER_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.@-]*\$?$/;
+
 export function adoptCrontab(text: string, options: AdoptOptions = {}): AdoptResult {
-  const cronmonPath = options.cronmonPath ?? 'cronmon';
-  checkCronmonPath(cronmonPath);
-  if (options.interpreter !== undefined) checkCronmonPath(options.interpreter);
-  const launcher = [options.interpreter, cronmonPath].filter((word) => word !== undefined).map(shellQuote).join(' ');
-  const parsed = parseCrontabText(text);
-  const pending: Pending[] = [];
-  parsed.forEach((line, index) => {
-    if (line.kind === 'job') pending.push(classify(line, index, parsed[index - 1], cronmonPath, launcher, options.defaultTimezone));
+  return adoptCrontabs([{ text, options }])[0] as AdoptResult;
+}
+
+/** Adopts several crontabs at once: their slugs are unique across all of them. */
+export function adoptCrontabs(inputs: readonly CrontabInput[]): AdoptResult[] {
+  const files = inputs.map(({ text, options = {} }, file) => {
+    const cronmonPath = options.cronmonPath ?? 'cronmon';
+    checkCronmonPath(cronmonPath);
+    if (options.interpreter !== undefined) checkCronmonPath(options.interpreter);
+    const launcher = [options.interpreter, cronmonPath].filter((word) => word !== undefined).map(shellQuote).join(' ');
+    const parsed = parseCrontabText(text, { userField: options.userField === true });
+    const pending: Pending[] = [];
+    parsed.forEach((line, index) => {
+      if (line.kind === 'job') pending.push(classify(line, index, parsed[index - 1], { cronmonPath, launcher, options }));
+    });
+    return { file, parsed, pending };
   });
+  const everyJob = files.flatMap(({ file, pending }) => pending.map((item) => ({ file, item })));
 
   // Slugs named explicitly (directives, already-wrapped lines) are taken first, so that a
   // derived slug never takes one that a later line asks for.
-  const used = new Map<string, number>();
-  for (const item of pending) {
+  const used = new Map<string, { file: number; line: number }>();
+  const where = (at: { file: number; line: number }, from: number) =>
+    at.file === from ? `line ${at.line}` : `line ${at.line} of ${inputs[at.file]?.name ?? `crontab ${at.file + 1}`}`;
+  for (const { file, item } of everyJob) {
     const slug = item.explicitSlug ?? (item.result.state === 'already-wrapped' ? item.result.slug : null);
     if (slug === null || slug === undefined) continue;
     const earlier = used.get(slug);
     if (earlier !== undefined && item.explicitSlug !== undefined) {
-      addReason(item.result, `slug ${slug} is also used by line ${earlier}: both lines report to one monitor`);
+      addReason(item.result, `slug ${slug} is also used by ${where(earlier, file)}: both lines report to one monitor`);
     }
-    if (earlier === undefined) used.set(slug, item.result.line);
+    if (earlier === undefined) used.set(slug, { file, line: item.result.line });
   }
-  const lines = parsed.map((line) => line.text);
-  for (const item of pending) {
+  for (const { file, item } of everyJob) {
     if (!item.build) continue;
     let slug = item.explicitSlug;
     if (slug === undefined) {
       const shellText = withoutComment(item.job);
       slug = uniqueSlug(deriveSlug(shellText, lexShell(shellText)), used);
-      used.set(slug, item.result.line);
+      used.set(slug, { file, line: item.result.line });
     }
     item.result.slug = slug;
     item.result.after = item.build(slug);
-    lines[item.index] = item.result.after;
   }
-  return { lines, jobs: pending.map((item) => item.result) };
+  return files.map(({ parsed, pending }) => {
+    const lines = parsed.map((line) => line.text);
+    for (const item of pending) lines[item.index] = item.result.after;
+    return { lines, jobs: pending.map((item) => item.result) };
+  });
 }
 
-function classify(
-  job: JobLine,
-  index: number,
-  above: CrontabLine | undefined,
-  cronmonPath: string,
-  launcher: string,
-  defaultTimezone: string | undefined,
-): Pending {
+function classify(job: JobLine, index: number, above: CrontabLine | undefined, { cronmonPath, launcher, options }: Context): Pending {
   const command = withoutDirective(job);
   const result: AdoptedJob = {
     line: job.number,
@@ -174,12 +195,16 @@ function classify(
     before: job.text,
     after: job.text,
   };
+  if (job.user !== undefined) result.user = job.user;
   const pending: Pending = { job, index, result };
   const skip = (reason: string): Pending => {
     result.reason = reason;
     return pending;
   };
-  const timezone = job.cronTz ?? defaultTimezone;
+  if (job.user !== undefined && !USER_NAME.test(job.user)) {
+    return skip(`${JSON.stringify(job.user)} in the user field is not a user name: is this a user crontab, read as a system one?`);
+  }
+  const timezone = job.cronTz ?? options.defaultTimezone;
   if (timezone !== undefined) result.timezone = timezone;
 
   const shellText = withoutComment(job);
@@ -208,8 +233,8 @@ function classify(
   if (job.schedule === '@reboot') return skip('@reboot runs once at boot; Sentry Crons has no schedule to check it against');
 
   const firstWord = simpleCommands(lex)[0]?.[0];
-  if (firstWord?.value === 'root') {
-    return skip('"root" after the schedule looks like the user field of a system crontab, which is not supported');
+  if (options.userField !== true && firstWord?.value === 'root') {
+    return skip('"root" after the schedule looks like the user field of a system crontab (read those with --system)');
   }
 
   const scheduleArg = ALIAS_SCHEDULES[job.schedule] ?? job.schedule;
@@ -234,6 +259,9 @@ function classify(
     if (slug === '') return skip(`slug ${JSON.stringify(directive.value)} has no letters or digits Sentry keeps`);
     pending.explicitSlug = slug;
   }
+
+  const unreachable = job.user === undefined ? undefined : options.unreachableFor?.(job.user);
+  if (unreachable !== undefined) return skip(`user ${job.user} could not start cronmon: ${unreachable}`);
 
   result.state = 'wrapped';
   const quotedSchedule = scheduleArg.startsWith('@') ? scheduleArg : `'${scheduleArg}'`;
@@ -269,28 +297,4 @@ function trimCommentGap(text: string): string {
   let end = text.length;
   while (end > 0 && (text[end - 1] === ' ' || text[end - 1] === '\t') && text[end - 2] !== '\\') end--;
   return text.slice(0, end);
-}
-
-// --- Does the command need its own shell? -----------------------------------------------------
-
-// Words that only mean something to the shell: keywords, builtins that exec(3) cannot run, and
-// builtins whose program namesake behaves differently (dash's echo expands `\n`, /bin/echo not).
-const SHELL_WORDS = new Set([
-  '!', '{', '}', '[[', ']]', 'if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac',
-  'select', 'function', 'time', 'coproc', 'cd', '.', 'source', 'exec', 'export', 'set', 'unset', 'eval', 'readonly',
-  'local', 'declare', 'typeset', 'alias', 'ulimit', 'umask', 'trap', 'wait', 'read', 'shift', 'exit', 'return',
-  'builtin', 'command', 'hash', 'type', 'let', ':', 'echo', 'printf', 'test', '[', 'kill', 'pwd', 'true', 'false',
-]);
-
-/**
- * Whether the command is more than one simple command, so that `cronmon exec -- <command>`
- * would change what runs. Errs on the side of yes: `sh -c` is always correct, only longer.
- */
-export function needsShell(text: string, lex: ShellLex): boolean {
-  if (!lex.complete) return true;
-  if (lex.tokens.some((token) => token.type === 'operator')) return true;
-  const first = lex.tokens.find((token) => token.type === 'word');
-  if (!first) return true;
-  if (isAssignment(text, first)) return true;
-  return text.slice(first.start, first.end) === first.value && SHELL_WORDS.has(first.value);
 }

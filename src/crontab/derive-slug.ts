@@ -9,6 +9,9 @@ const MAX_SLUG = 50;
 // Commands that set things up before the job (`cd /app && ./run`, `sleep $((RANDOM % 60)); …`).
 const SETUP = new Set(['cd', '.', 'source', 'export', 'set', 'umask', 'ulimit', 'sleep', 'test', '[', '[[', 'true', ':', 'pushd']);
 
+// Words of the shell's grammar before a command (`test -x /x || { cd / && run-parts …; }`).
+const GROUPING = new Set(['{', '}', '!']);
+
 interface Launcher {
   // Options that take the next word as their value.
   withValue?: readonly string[];
@@ -75,7 +78,7 @@ const slugPart = (word: string): string => normaliseSlug(word.replace(/[^\p{L}\p
 export function deriveSlug(text: string, lex: ShellLex, depth = 0): string {
   const commands = simpleCommands(lex).map((words) => {
     let at = 0;
-    while (at < words.length && isAssignment(text, words[at] as ShellWord)) at++;
+    while (at < words.length && (isAssignment(text, words[at] as ShellWord) || GROUPING.has(words[at]?.value ?? ''))) at++;
     return words.slice(at).map((word) => word.value);
   });
   const chosen = commands.find((words) => words[0] !== undefined && !SETUP.has(words[0])) ?? commands[0] ?? [];

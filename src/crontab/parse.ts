@@ -215,6 +215,6 @@ export const cronUnescape = (shellText: string): string => shellText.replace(/\\
  * read: the header comment Debian and others put above such tables.
  */
 export function systemCrontabHint(lines: readonly CrontabLine[]): string | undefined {
-  const header = lines.find((line) => line.kind === 'comment' && /\bdow\s+user\s+(?:command|cmd)\b/i.test(line.text));
+  const header = lines.find((line) => line.kind === 'comment' && /\bdow\s+user\s+(?:command|cmd)\b|\buser-name\s+command\b/i.test(line.text));
   return header ? `line ${header.number} (${JSON.stringify(header.text.trim())}) describes a user field` : undefined;
 }

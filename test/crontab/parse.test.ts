@@ -200,6 +200,7 @@ describe('system crontabs', () => {
   it('are recognised by their header', () => {
     const lines = parseCrontabText('# m h dom mon dow user\tcommand\n17 * * * * root cd / && run-parts --report /etc/cron.hourly\n');
     expect(systemCrontabHint(lines)).toMatch(/line 1/);
+    expect(systemCrontabHint(parseCrontabText('# Example of job definition:\n# *  *  *  *  * user-name command to be executed\n'))).toMatch(/line 2/);
     expect(systemCrontabHint(parseCrontabText('# m h dom mon dow command\n0 3 * * * ./x\n'))).toBeUndefined();
   });
 });
