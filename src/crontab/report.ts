@@ -1,5 +1,7 @@
 // The human-readable listing of `cronmon crontab`: each job line, and what becomes of it.
 
+import { printable } from '../safe-text.js';
+
 export interface JobView {
   line: number;
   user?: string;
@@ -51,10 +53,11 @@ export function report(jobs: readonly JobView[], source: string, apply: boolean,
 /** The listing of `cronmon crontab --system`: each job with its file and user, then the files cron skips. */
 export function systemReport(files: readonly FileView[], ignored: readonly { path: string; reason: string }[], apply: boolean): string {
   const jobs = files.flatMap((file) => file.jobs);
-  const out = files.flatMap((file) => file.jobs.flatMap((job) => describe(job, `${file.path} line ${job.line}, user ${job.user ?? '?'}`, apply)));
+  // File names come from directory listings: one with a line break or an escape must not forge lines.
+  const out = files.flatMap((file) => file.jobs.flatMap((job) => describe(job, printable(`${file.path} line ${job.line}, user ${job.user ?? '?'}`), apply)));
   if (ignored.length > 0) {
     if (out.length > 0) out.push('');
-    for (const file of ignored) out.push(`${file.path}: ignored: ${file.reason}`);
+    for (const file of ignored) out.push(printable(`${file.path}: ignored: ${file.reason}`));
   }
   if (out.length > 0) out.push('');
   const skipped = ignored.length === 0 ? '' : `; ${plural(ignored.length, 'file')} ignored`;
@@ -65,7 +68,7 @@ export function systemReport(files: readonly FileView[], ignored: readonly { pat
   out.push(`${plural(jobs.length, 'job')} in ${plural(files.length, 'system crontab')}: ${counts(jobs, apply)}${skipped}.`);
   const written = files.filter((file) => file.backup !== undefined);
   if (!jobs.some((job) => job.state === 'wrapped')) out.push('Nothing to change.');
-  else if (written.length > 0) for (const file of written) out.push(`Wrote ${file.path}; the previous version is saved as ${file.backup ?? ''}.`);
+  else if (written.length > 0) for (const file of written) out.push(printable(`Wrote ${file.path}; the previous version is saved as ${file.backup ?? ''}.`));
   else out.push('Run again with --apply to write this (a backup of each file is saved first).');
   return `${out.join('\n')}\n`;
 }

@@ -2,6 +2,7 @@ import type { Stats } from 'node:fs';
 import { userInfo } from 'node:os';
 import { createCommandLog, isOn } from '../config/reporting-settings.js';
 import type { Log } from '../log.js';
+import { printableJson } from '../safe-text.js';
 import { usageError } from '../errors.js';
 import * as adopt from './adopt.js';
 import * as io from './io.js';
@@ -73,7 +74,7 @@ export async function runSystemCrontabs(paths: readonly string[], flags: Crontab
       ),
       ...ignored.map((file) => ({ file: file.path, state: 'ignored', reason: file.reason })),
     ];
-    process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+    process.stdout.write(`${printableJson(entries, 2)}\n`);
     if (!quiet) for (const file of files.filter((f) => f.backup !== undefined)) log.print(`cronmon: wrote ${file.path}; the previous version is saved as ${file.backup ?? ''}\n`);
   } else {
     process.stdout.write(systemReport(files, ignored, apply));

@@ -11,6 +11,12 @@ describe('systemReport', () => {
     );
   });
 
+  it('writes control characters in file names as escapes, so that a name cannot forge lines', () => {
+    expect(systemReport([], [{ path: '/etc/cron.d/x\n/etc/crontab line 1, user root: \x1b[2Jok', reason: 'r' }], false)).toBe(
+      '/etc/cron.d/x\\n/etc/crontab line 1, user root: \\x1b[2Jok: ignored: r\n\nNo system crontabs to read; 1 file ignored.\n',
+    );
+  });
+
   it('names the file and the user of each job, and each file written', () => {
     const files = [
       { path: '/etc/crontab', jobs: [wrapped], backup: '/etc/.crontab.cronmon-backup-20250102T030405Z' },
