@@ -45,7 +45,7 @@ __cronmon_command() {
       vals='--port --host' optvals='' job='' ;;
     crontab)
       subs=''
-      opts='--apply --json --cronmon-path --timezone --quiet -q --help -h'
+      opts='--system --apply --json --cronmon-path --timezone --quiet -q --help -h'
       vals='--cronmon-path --timezone' optvals='' job='' ;;
     doctor)
       subs=''
@@ -84,7 +84,7 @@ __cronmon_argument() {
       esac ;;
     crontab)
       case $2 in
-        0) __cronmon_files "$3" ;;
+        *) __cronmon_files "$3" ;;
       esac ;;
     completion)
       case $2 in

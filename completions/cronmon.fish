@@ -346,13 +346,14 @@ complete -c cronmon -n '__cronmon_at \'listen\'' -s v -l verbose -d 'note a fiel
 complete -c cronmon -n '__cronmon_at \'listen\'' -s h -l help -d 'display help for command'
 
 # cronmon crontab
-complete -c cronmon -n '__cronmon_at \'crontab\'' -l apply -d 'write the wrapped lines back: to the file after saving <file>.cronmon-backup-<time>, or with crontab - after saving a copy in the cache directory'
-complete -c cronmon -n '__cronmon_at \'crontab\'' -l json -d 'print the jobs as a JSON array (line, schedule, timezone, command, slug, state, reason)'
+complete -c cronmon -n '__cronmon_at \'crontab\'' -l system -d 'read system crontabs, whose lines name the user the job runs as (/etc/crontab, /etc/cron.d/*)'
+complete -c cronmon -n '__cronmon_at \'crontab\'' -l apply -d 'write the wrapped lines back: to the file after saving <file>.cronmon-backup-<time> (.<file>.cronmon-backup-<time> with --system), or with crontab - after saving a copy in the cache directory'
+complete -c cronmon -n '__cronmon_at \'crontab\'' -l json -d 'print the jobs as a JSON array (line, schedule, timezone, command, slug, state, reason; with --system also file and user)'
 complete -c cronmon -n '__cronmon_at \'crontab\'' -l cronmon-path -r -F -d 'cronmon command to put in the lines (default: the absolute path of this cronmon)'
 complete -c cronmon -n '__cronmon_at \'crontab\'' -l timezone -r -f -d 'time zone cron runs the jobs in, for jobs without a CRON_TZ line (default: this system\'s)'
 complete -c cronmon -n '__cronmon_at \'crontab\'' -s q -l quiet -d 'no notices; errors still go to stderr (env: CRONMON_QUIET=1)'
 complete -c cronmon -n '__cronmon_at \'crontab\'' -s h -l help -d 'display help for command'
-complete -c cronmon -n '__cronmon_at_argument \'crontab\' 0' -F
+complete -c cronmon -n '__cronmon_at_argument \'crontab\' 0+' -F
 
 # cronmon doctor
 complete -c cronmon -n '__cronmon_at \'doctor\'' -l dsn -r -f -d 'Sentry DSN to report to; never printed (env: SENTRY_DSN)'

@@ -17,7 +17,7 @@ import {
   writeSync,
   type Stats,
 } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 // File access for paths another user may have prepared: a symlink planted where cronmon writes,
 // a FIFO or device named like a file it reads, a directory on /proc. Each helper here either
@@ -33,6 +33,9 @@ export interface AtomicWriteOptions {
   owner?: { uid: number; gid: number } | undefined;
   // fsync before the rename: the new content is on disk before the old is gone.
   durable?: boolean | undefined;
+  // Name the temp file `.<name>.<pid>.tmp`: programs that read every file of a directory but
+  // hidden ones (cron in /etc/cron.d) never see it half-written.
+  hiddenTemp?: boolean | undefined;
 }
 
 /**
@@ -41,7 +44,7 @@ export interface AtomicWriteOptions {
  * (a full disk, a write limit), the old file is untouched and the temp file is removed.
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions): void {
-  const temp = `${file}.${process.pid}.tmp`;
+  const temp = options.hiddenTemp ? join(dirname(file), `.${basename(file)}.${process.pid}.tmp`) : `${file}.${process.pid}.tmp`;
   writeTempFile(temp, data, options);
   try {
     renameSync(temp, file);

@@ -39,6 +39,19 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(root)).toEqual(['crontab']);
   });
 
+  it('with hiddenTemp, writes through a hidden temp file (which cron skips in /etc/cron.d)', () => {
+    const file = join(root, 'job');
+    writeFileSync(file, 'old\n');
+    // Something planted at the hidden temp name is removed, not followed: the name was used.
+    const victim = join(root, 'victim');
+    writeFileSync(victim, 'victim\n');
+    symlinkSync(victim, join(root, `.job.${process.pid}.tmp`));
+    writeFileAtomic(file, 'new\n', { mode: 0o644, hiddenTemp: true });
+    expect(readFileSync(file, 'utf8')).toBe('new\n');
+    expect(readFileSync(victim, 'utf8')).toBe('victim\n');
+    expect(readdirSync(root).sort()).toEqual(['job', 'victim']);
+  });
+
   it('leaves the old file whole, and no temp file, when the write fails', () => {
     const file = join(root, 'crontab');
     writeFileSync(file, 'old\n');

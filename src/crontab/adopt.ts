@@ -1,9 +1,13 @@
-// Rewrites the jobs of a user crontab so that each runs under `cronmon exec`, reporting to a
-// monitor whose schedule (and time zone) is the line's own. Pure: no I/O.
+// Rewrites the jobs of a crontab so that each runs under `cronmon exec`, reporting to a monitor
+// whose schedule (and time zone) is the line's own. Pure: no I/O.
 //
 //   0 3 * * * /usr/local/bin/backup.sh --full
 // becomes
 //   0 3 * * * cronmon exec --slug backup-full --schedule '0 3 * * *' -- /usr/local/bin/backup.sh --full
+//
+// In a system crontab (/etc/crontab, /etc/cron.d/*) the user field stays where it is, before
+// the command: `0 3 * * * root cronmon exec … -- …`. Several crontabs adopted together
+// (adoptCrontabs) share their slugs: no derived slug repeats one used in any of them.
 //
 // Rules, in the order they are applied to each job line:
 // - A line whose command already runs cronmon (`cronmon …`, `/path/to/cronmon …`, or the
@@ -36,23 +40,19 @@
 import { parseCrontab } from '../monitor/schedule.js';
 import { normaliseSlug } from '../monitor/slug.js';
 import { isValidTimezone } from '../monitor/timezone.js';
-import {
-  isAssignment,
-  lexShell,
-  parseCrontabText,
-  simpleCommands,
-  type CrontabLine,
-  type Directive,
-  type JobLine,
-  type ShellLex,
-  type ShellWord,
-} from './parse.js';
+import { readCronmonCall } from './cronmon-line.js';
+import { deriveSlug, uniqueSlug } from './derive-slug.js';
+import { parseCrontabText, type CrontabLine, type Directive, type JobLine } from './parse.js';
+import { lexShell, simpleCommands } from './shell-lex.js';
+import { needsShell, quoteScript, shellQuote } from './shell-words.js';
 
 export type JobState = 'wrapped' | 'already-wrapped' | 'skipped';
 
 export interface AdoptedJob {
   /** 1-based line number in the crontab. */
   line: number;
+  /** The user field of a system crontab's line. */
+  user?: string;
   /** The schedule as cron reads it (five fields joined by single spaces, or the @-alias). */
   schedule: string;
   /** The time zone of the monitor, when known. */
@@ -83,33 +83,28 @@ export interface AdoptOptions {
   defaultTimezone?: string;
   /** The runtime to start cronmonPath with, by absolute path, where cron's PATH has none. */
   interpreter?: string;
+  /** A system crontab: a user field between the schedule and the command, kept as it is. */
+  userField?: boolean;
+  /**
+   * Why `user` could not start the programs a wrapped line names (cronmon, its interpreter), or
+   * undefined when it can. A job that could not start is left as it is.
+   */
+  unreachableFor?: (user: string) => string | undefined;
+}
+
+export interface CrontabInput {
+  text: string;
+  options?: AdoptOptions;
+  /** How notes about another crontab's lines name this one (a file name). */
+  name?: string;
 }
 
 const DEFAULT_SHELL = '/bin/sh';
 // cron's @midnight is Sentry's @daily; the other aliases cronmon exec accepts as they are.
 const ALIAS_SCHEDULES: Readonly<Record<string, string>> = { '@midnight': '0 0 * * *' };
-const FALLBACK_SLUG = 'cron-job';
-const MAX_SLUG = 50;
 
 /** The crontab text for adopted lines; always ending in a newline, as cron requires. */
 export const crontabText = (lines: readonly string[]): string => lines.map((line) => `${line}\n`).join('');
-
-/** A word for the shell, quoted only when needed. Cron's `%` must not occur in it. */
-export function shellQuote(word: string): string {
-  if (/^[A-Za-z0-9_@+=:,./-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/**
- * A command line as one shell word: '…' when it has no `'`; else "…" when it has none of
- * `"$\`` (so the shell changes nothing inside, and no backslash moves a `%`); else '…' with
- * each `'` written `'\''`.
- */
-export function quoteScript(script: string): string {
-  if (!script.includes("'")) return `'${script}'`;
-  if (!/["$`\\]/.test(script)) return `"${script}"`;
-  return `'${script.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Throws when a cronmon path cannot be written into a crontab line. */
 export function checkCronmonPath(path: string): void {
@@ -126,53 +121,70 @@ interface Pending {
   explicitSlug?: string;
 }
 
+interface Context {
+  cronmonPath: string;
+  launcher: string;
+  options: AdoptOptions;
+}
+
+// A user name as the user field of a system crontab holds it (POSIX portable names; `@` for
+// directory users, a final `$` for machine accounts). Anything else, a path say, means the file is
+// a user crontab read as a system one: wrapping it would put cronmon in the middle of the command.
+const USER_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.@-]*\$?$/;
+
 export function adoptCrontab(text: string, options: AdoptOptions = {}): AdoptResult {
-  const cronmonPath = options.cronmonPath ?? 'cronmon';
-  checkCronmonPath(cronmonPath);
-  if (options.interpreter !== undefined) checkCronmonPath(options.interpreter);
-  const launcher = [options.interpreter, cronmonPath].filter((word) => word !== undefined).map(shellQuote).join(' ');
-  const parsed = parseCrontabText(text);
-  const pending: Pending[] = [];
-  parsed.forEach((line, index) => {
-    if (line.kind === 'job') pending.push(classify(line, index, parsed[index - 1], cronmonPath, launcher, options.defaultTimezone));
+  return adoptCrontabs([{ text, options }])[0] as AdoptResult;
+}
+
+/** Adopts several crontabs at once: their slugs are unique across all of them. */
+export function adoptCrontabs(inputs: readonly CrontabInput[]): AdoptResult[] {
+  const files = inputs.map(({ text, options = {} }, file) => {
+    const cronmonPath = options.cronmonPath ?? 'cronmon';
+    checkCronmonPath(cronmonPath);
+    if (options.interpreter !== undefined) checkCronmonPath(options.interpreter);
+    const launcher = [options.interpreter, cronmonPath].filter((word) => word !== undefined).map(shellQuote).join(' ');
+    const parsed = parseCrontabText(text, { userField: options.userField === true });
+    const pending: Pending[] = [];
+    parsed.forEach((line, index) => {
+      if (line.kind === 'job') pending.push(classify(line, index, parsed[index - 1], { cronmonPath, launcher, options }));
+    });
+    return { file, parsed, pending };
   });
+  const everyJob = files.flatMap(({ file, pending }) => pending.map((item) => ({ file, item })));
 
   // Slugs named explicitly (directives, already-wrapped lines) are taken first, so that a
   // derived slug never takes one that a later line asks for.
-  const used = new Map<string, number>();
-  for (const item of pending) {
+  const used = new Map<string, { file: number; line: number }>();
+  const where = (at: { file: number; line: number }, from: number) =>
+    at.file === from ? `line ${at.line}` : `line ${at.line} of ${inputs[at.file]?.name ?? `crontab ${at.file + 1}`}`;
+  for (const { file, item } of everyJob) {
     const slug = item.explicitSlug ?? (item.result.state === 'already-wrapped' ? item.result.slug : null);
     if (slug === null || slug === undefined) continue;
     const earlier = used.get(slug);
     if (earlier !== undefined && item.explicitSlug !== undefined) {
-      addReason(item.result, `slug ${slug} is also used by line ${earlier}: both lines report to one monitor`);
+      addReason(item.result, `slug ${slug} is also used by ${where(earlier, file)}: both lines report to one monitor`);
     }
-    if (earlier === undefined) used.set(slug, item.result.line);
+    if (earlier === undefined) used.set(slug, { file, line: item.result.line });
   }
-  const lines = parsed.map((line) => line.text);
-  for (const item of pending) {
+  for (const { file, item } of everyJob) {
     if (!item.build) continue;
     let slug = item.explicitSlug;
     if (slug === undefined) {
       const shellText = withoutComment(item.job);
       slug = uniqueSlug(deriveSlug(shellText, lexShell(shellText)), used);
-      used.set(slug, item.result.line);
+      used.set(slug, { file, line: item.result.line });
     }
     item.result.slug = slug;
     item.result.after = item.build(slug);
-    lines[item.index] = item.result.after;
   }
-  return { lines, jobs: pending.map((item) => item.result) };
+  return files.map(({ parsed, pending }) => {
+    const lines = parsed.map((line) => line.text);
+    for (const item of pending) lines[item.index] = item.result.after;
+    return { lines, jobs: pending.map((item) => item.result) };
+  });
 }
 
-function classify(
-  job: JobLine,
-  index: number,
-  above: CrontabLine | undefined,
-  cronmonPath: string,
-  launcher: string,
-  defaultTimezone: string | undefined,
-): Pending {
+function classify(job: JobLine, index: number, above: CrontabLine | undefined, { cronmonPath, launcher, options }: Context): Pending {
   const command = withoutDirective(job);
   const result: AdoptedJob = {
     line: job.number,
@@ -183,12 +195,16 @@ function classify(
     before: job.text,
     after: job.text,
   };
+  if (job.user !== undefined) result.user = job.user;
   const pending: Pending = { job, index, result };
   const skip = (reason: string): Pending => {
     result.reason = reason;
     return pending;
   };
-  const timezone = job.cronTz ?? defaultTimezone;
+  if (job.user !== undefined && !USER_NAME.test(job.user)) {
+    return skip(`${JSON.stringify(job.user)} in the user field is not a user name: is this a user crontab, read as a system one?`);
+  }
+  const timezone = job.cronTz ?? options.defaultTimezone;
   if (timezone !== undefined) result.timezone = timezone;
 
   const shellText = withoutComment(job);
@@ -217,8 +233,8 @@ function classify(
   if (job.schedule === '@reboot') return skip('@reboot runs once at boot; Sentry Crons has no schedule to check it against');
 
   const firstWord = simpleCommands(lex)[0]?.[0];
-  if (firstWord?.value === 'root') {
-    return skip('"root" after the schedule looks like the user field of a system crontab, which is not supported');
+  if (options.userField !== true && firstWord?.value === 'root') {
+    return skip('"root" after the schedule looks like the user field of a system crontab (read those with --system)');
   }
 
   const scheduleArg = ALIAS_SCHEDULES[job.schedule] ?? job.schedule;
@@ -243,6 +259,9 @@ function classify(
     if (slug === '') return skip(`slug ${JSON.stringify(directive.value)} has no letters or digits Sentry keeps`);
     pending.explicitSlug = slug;
   }
+
+  const unreachable = job.user === undefined ? undefined : options.unreachableFor?.(job.user);
+  if (unreachable !== undefined) return skip(`user ${job.user} could not start cronmon: ${unreachable}`);
 
   result.state = 'wrapped';
   const quotedSchedule = scheduleArg.startsWith('@') ? scheduleArg : `'${scheduleArg}'`;
@@ -278,229 +297,4 @@ function trimCommentGap(text: string): string {
   let end = text.length;
   while (end > 0 && (text[end - 1] === ' ' || text[end - 1] === '\t') && text[end - 2] !== '\\') end--;
   return text.slice(0, end);
-}
-
-// --- Recognising cronmon lines ----------------------------------------------------------------
-
-// Options of `cronmon exec` that take a value as the next word (see src/cli/exec.ts, options.ts).
-const EXEC_VALUE_OPTIONS = new Set([
-  '--dsn', '-e', '--environment', '--slug', '-s', '--schedule', '--interval', '--timezone', '--checkin-margin', '--check-in-margin', '--failure-issue-threshold',
-  '--max-runtime', '--failure-threshold', '--recovery-threshold', '--owner', '--timeout', '--kill-grace',
-  '--lock-wait', '--tail-bytes', '--log-on', '--send-timeout', '--config',
-]);
-
-interface CronmonCall {
-  subcommand: string;
-  slug?: string;
-  timezone?: string;
-  /** The job after `--` (or after the options), as written; '' when not found. */
-  command: string;
-}
-
-const isCronmon = (word: string, cronmonPath: string): boolean =>
-  word === cronmonPath || word === 'cronmon' || word.endsWith('/cronmon');
-
-// The first `cronmon …` among the simple commands of the line (`cd /x && cronmon exec …` too).
-function readCronmonCall(text: string, lex: ShellLex, cronmonPath: string): CronmonCall | undefined {
-  for (const words of simpleCommands(lex)) {
-    const call = readCronmonWords(text, words, cronmonPath);
-    if (call) return call;
-  }
-  return undefined;
-}
-
-function readCronmonWords(text: string, words: readonly ShellWord[], cronmonPath: string): CronmonCall | undefined {
-  const assignments: Record<string, string> = {};
-  let at = 0;
-  for (; at < words.length; at++) {
-    const word = words[at] as ShellWord;
-    if (!isAssignment(text, word)) break;
-    const eq = word.value.indexOf('=');
-    assignments[word.value.slice(0, eq)] = word.value.slice(eq + 1);
-  }
-  // `/usr/local/bin/node /opt/cronmon/bin/cronmon exec …`, as written where cron's PATH has no node.
-  const [first, second] = [words[at], words[at + 1]];
-  if (first && second && /(^|\/)node(js)?$/.test(first.value) && isCronmon(second.value, cronmonPath)) at++;
-  const program = words[at];
-  if (!program || !isCronmon(program.value, cronmonPath)) return undefined;
-  const call: CronmonCall = { subcommand: words[at + 1]?.value ?? '', command: '' };
-  if (call.subcommand !== 'exec') return call;
-  const slugFromEnv = assignments.CRONMON_SLUG;
-  if (slugFromEnv !== undefined) call.slug = slugFromEnv;
-  for (let i = at + 2; i < words.length; i++) {
-    const word = words[i] as ShellWord;
-    const value = word.value;
-    if (value === '--' || !value.startsWith('-')) {
-      const first = value === '--' ? words[i + 1] : word;
-      if (first) call.command = text.slice(first.start).trimEnd();
-      break;
-    }
-    const eq = value.indexOf('=');
-    const name = eq > 0 && value.startsWith('--') ? value.slice(0, eq) : value;
-    let optionValue: string | undefined;
-    if (eq > 0 && value.startsWith('--')) optionValue = value.slice(eq + 1);
-    else if (EXEC_VALUE_OPTIONS.has(name)) optionValue = words[++i]?.value;
-    // An optional value is taken, as commander takes it, when the next word is no option.
-    else if (name === '--lock' && words[i + 1] !== undefined && !words[i + 1]?.value.startsWith('-')) optionValue = words[++i]?.value;
-    if (optionValue === undefined) continue;
-    if (name === '--slug') call.slug = optionValue;
-    if (name === '--timezone') call.timezone = optionValue;
-  }
-  return call;
-}
-
-// --- Does the command need its own shell? -----------------------------------------------------
-
-// Words that only mean something to the shell: keywords, builtins that exec(3) cannot run, and
-// builtins whose program namesake behaves differently (dash's echo expands `\n`, /bin/echo not).
-const SHELL_WORDS = new Set([
-  '!', '{', '}', '[[', ']]', 'if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac',
-  'select', 'function', 'time', 'coproc', 'cd', '.', 'source', 'exec', 'export', 'set', 'unset', 'eval', 'readonly',
-  'local', 'declare', 'typeset', 'alias', 'ulimit', 'umask', 'trap', 'wait', 'read', 'shift', 'exit', 'return',
-  'builtin', 'command', 'hash', 'type', 'let', ':', 'echo', 'printf', 'test', '[', 'kill', 'pwd', 'true', 'false',
-]);
-
-/**
- * Whether the command is more than one simple command, so that `cronmon exec -- <command>`
- * would change what runs. Errs on the side of yes: `sh -c` is always correct, only longer.
- */
-export function needsShell(text: string, lex: ShellLex): boolean {
-  if (!lex.complete) return true;
-  if (lex.tokens.some((token) => token.type === 'operator')) return true;
-  const first = lex.tokens.find((token) => token.type === 'word');
-  if (!first) return true;
-  if (isAssignment(text, first)) return true;
-  return text.slice(first.start, first.end) === first.value && SHELL_WORDS.has(first.value);
-}
-
-// --- Slugs ------------------------------------------------------------------------------------
-
-// Commands that set things up before the job (`cd /app && ./run`, `sleep $((RANDOM % 60)); …`).
-const SETUP = new Set(['cd', '.', 'source', 'export', 'set', 'umask', 'ulimit', 'sleep', 'test', '[', '[[', 'true', ':', 'pushd']);
-
-interface Launcher {
-  // Options that take the next word as their value.
-  withValue?: readonly string[];
-  // Positional arguments before the job (timeout's duration, flock's lock file).
-  positional?: number;
-  // An option whose value is itself the program (python -m module).
-  program?: string;
-  // An option whose value is a shell command (sh -c '…', flock -c '…').
-  script?: string;
-}
-
-// Programs that run another program: the slug is about the program they run.
-const LAUNCHERS: Readonly<Record<string, Launcher>> = {
-  env: { withValue: ['-u', '-C', '-S', '--unset', '--chdir', '--split-string'] },
-  nice: { withValue: ['-n', '--adjustment'] },
-  ionice: { withValue: ['-c', '-n', '-p', '-P', '-u', '--class', '--classdata'] },
-  nohup: {},
-  chronic: {},
-  caffeinate: {},
-  setsid: {},
-  'run-one': {},
-  command: {},
-  exec: { withValue: ['-a'] },
-  time: {},
-  stdbuf: { withValue: ['-i', '-o', '-e'] },
-  timeout: { withValue: ['-s', '-k', '--signal', '--kill-after'], positional: 1 },
-  flock: { withValue: ['-w', '-E', '--timeout', '--wait', '--conflict-exit-code'], positional: 1, script: '-c' },
-  sudo: { withValue: ['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '--user', '--group'] },
-  doas: { withValue: ['-u', '-C'] },
-  npx: { withValue: ['-p', '--package'] },
-  sh: { withValue: ['-o', '-O'], script: '-c' },
-  bash: { withValue: ['-o', '-O'], script: '-c' },
-  dash: { withValue: ['-o'], script: '-c' },
-  zsh: { withValue: ['-o'], script: '-c' },
-  ksh: { withValue: ['-o'], script: '-c' },
-  python: { withValue: ['-W', '-X', '-Q'], program: '-m' },
-  node: { withValue: ['-r', '--require', '--import', '--loader', '--env-file'] },
-  nodejs: { withValue: ['-r', '--require', '--import', '--loader'] },
-  bun: {},
-  deno: {},
-  php: { withValue: ['-c', '-d', '-z'] },
-  ruby: { withValue: ['-I', '-r', '-C'] },
-  perl: { withValue: ['-I', '-M', '-m'] },
-};
-
-const launcherOf = (program: string): Launcher | undefined =>
-  LAUNCHERS[/^python[0-9.]*$/.test(program) ? 'python' : /^php[0-9.]*$/.test(program) ? 'php' : program];
-
-const basename = (word: string): string => word.replace(/\/+$/, '').replace(/^.*\//, '');
-const stem = (word: string): string => basename(word).replace(/(?<=[^.])\.[A-Za-z0-9]{1,4}$/, '');
-const slugPart = (word: string): string => normaliseSlug(word.replace(/[^\p{L}\p{N}_]+/gu, '-'));
-
-/**
- * The slug for a command: the name of the program it runs (basename, without extension), past
- * `cd …`/`sleep …` set-up commands and launchers (`nice`, `flock`, `python`, `php`, `bash`…),
- * plus its first argument that is not an option (basename, without extension), or else its first
- * long option (`--full`). Normalised as
- * Sentry does; `cron-job` when nothing usable is left.
- *
- *   /usr/local/bin/backup.sh                          backup
- *   cd /srv/app && php artisan schedule:run           artisan-schedule-run
- *   flock -n /tmp/lock /usr/bin/python3 -m app.sync   app-sync
- */
-export function deriveSlug(text: string, lex: ShellLex, depth = 0): string {
-  const commands = simpleCommands(lex).map((words) => {
-    let at = 0;
-    while (at < words.length && isAssignment(text, words[at] as ShellWord)) at++;
-    return words.slice(at).map((word) => word.value);
-  });
-  const chosen = commands.find((words) => words[0] !== undefined && !SETUP.has(words[0])) ?? commands[0] ?? [];
-  const words = [...chosen];
-  let program = words.shift();
-  // `python -m app.sync`: a module name, whose dots are not an extension.
-  let isModule = false;
-  for (let launcher = program && launcherOf(basename(program)); launcher && words.length > 0; launcher = program && launcherOf(basename(program))) {
-    let positional = launcher.positional ?? 0;
-    let next: string | undefined;
-    while ((next = words.shift()) !== undefined) {
-      if (launcher.script !== undefined && next === launcher.script && depth < 3) {
-        const script = words.shift() ?? '';
-        return deriveSlug(script, lexShell(script), depth + 1);
-      }
-      if (launcher.program !== undefined && next === launcher.program) {
-        next = words.shift();
-        isModule = true;
-        break;
-      }
-      if (next.startsWith('-')) {
-        if (launcher.withValue?.includes(next)) words.shift();
-        continue;
-      }
-      if (basename(program ?? '') === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(next)) continue;
-      if (positional > 0) {
-        positional--;
-        continue;
-      }
-      break;
-    }
-    if (next === undefined) break;
-    program = next;
-  }
-  const name = slugPart(isModule ? (program ?? '') : stem(program ?? ''));
-  const usable = (part: string) => part !== '' && part !== name;
-  const argument =
-    words
-      .filter((word) => !word.startsWith('-') && !/^[0-9]+$/.test(word) && !word.startsWith('/dev/'))
-      .map((word) => slugPart(stem(word)))
-      .find(usable) ??
-    // No such argument: the first long option (`backup.sh --full`).
-    words
-      .filter((word) => /^--[^-]/.test(word))
-      .map((word) => slugPart(word.replace(/=.*$/, '')))
-      .find(usable);
-  const slug = normaliseSlug([name, argument].filter((part) => part !== undefined && part !== '').join('-'));
-  return slug === '' ? FALLBACK_SLUG : slug;
-}
-
-/** `base`, or `base-2`, `base-3`… (cut to fit 50 characters), whichever is not used yet. */
-export function uniqueSlug(base: string, used: ReadonlyMap<string, unknown> | ReadonlySet<string>): string {
-  if (!used.has(base)) return base;
-  for (let n = 2; ; n++) {
-    const suffix = `-${n}`;
-    const candidate = `${base.slice(0, MAX_SLUG - suffix.length).replace(/[-_]+$/, '')}${suffix}`;
-    if (!used.has(candidate)) return candidate;
-  }
 }

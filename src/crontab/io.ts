@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { constants, existsSync, realpathSync, statSync } from 'node:fs';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { CronmonError, usageError } from '../errors.js';
 import { makeDirs, writeFileAtomic } from '../safe-fs.js';
 
@@ -41,10 +41,15 @@ export async function readCrontabFile(file: string, stdin: NodeJS.ReadableStream
   }
 }
 
-/** Whether a path names a system crontab, whose lines carry a user field this command does not read. */
+/** Whether a path names a system crontab, whose lines carry a user field (read with --system). */
 export function isSystemCrontabPath(file: string): boolean {
   const path = resolve(file);
-  return path === '/etc/crontab' || path.startsWith('/etc/cron.d/') || path === '/etc/anacrontab';
+  return path === '/etc/crontab' || path.startsWith('/etc/cron.d/');
+}
+
+/** A usage error for anacron's table, whose lines (period, delay, job name, command) are no crontab's. */
+export function refuseAnacrontab(file: string): void {
+  if (resolve(file) === '/etc/anacrontab') throw usageError(`${file} is anacron's table (period, delay, name, command), not a crontab: cronmon crontab does not read it`);
 }
 
 interface CrontabRun {
@@ -100,18 +105,23 @@ async function writeNew(base: string, write: (path: string) => Promise<void>): P
  * with `text`: written beside it and renamed over it, with its mode and owner. A live crontab is
  * never left half-written: on a full disk the file stays as it was. A symlink stays a symlink
  * (its target is replaced). Returns the backup's path.
+ *
+ * `hiddenBackup`: name the backup `.<name>.cronmon-backup-<time>`. Cron reads every file in
+ * /etc/cron.d whose name does not start with a dot (cronie): a backup named otherwise would run
+ * its jobs a second time. The temp file is hidden for the same reason.
  */
-export async function writeCrontabFile(file: string, text: string, now: Date = new Date()): Promise<string> {
+export async function writeCrontabFile(file: string, text: string, options: { hiddenBackup?: boolean; now?: Date } = {}): Promise<string> {
+  const name = `${options.hiddenBackup === true ? join(dirname(file), `.${basename(file)}`) : file}.cronmon-backup-${backupStamp(options.now ?? new Date())}`;
   let backup: string;
   try {
-    backup = await writeNew(`${file}.cronmon-backup-${backupStamp(now)}`, (path) => copyFile(file, path, constants.COPYFILE_EXCL));
+    backup = await writeNew(name, (path) => copyFile(file, path, constants.COPYFILE_EXCL));
   } catch (error) {
     throw systemError(`cannot save a backup of ${file}, nothing was changed: ${errorText(error)}`, { cause: error });
   }
   try {
     const target = realpathSync(file);
     const { mode, uid, gid } = statSync(target);
-    writeFileAtomic(target, text, { mode: mode & 0o7777, owner: { uid, gid }, durable: true });
+    writeFileAtomic(target, text, { mode: mode & 0o7777, owner: { uid, gid }, durable: true, hiddenTemp: true });
   } catch (error) {
     const why = (error as NodeJS.ErrnoException).code === 'EPERM' ? 'cannot give the new file its owner and group' : errorText(error);
     throw systemError(`cannot write ${file}: ${why}; it is unchanged (a copy is saved as ${backup})`, { cause: error });

@@ -1,117 +1,50 @@
-import { basename, isAbsolute } from 'node:path';
 import { cacheDir } from '../config/paths.js';
 import { createCommandLog, isOn } from '../config/reporting-settings.js';
 import { usageError } from '../errors.js';
-import { isValidTimezone } from '../monitor/timezone.js';
 import * as adopt from './adopt.js';
 import * as io from './io.js';
 import * as parse from './parse.js';
 import { report } from './report.js';
-
-export interface CrontabFlags {
-  apply?: boolean;
-  json?: boolean;
-  cronmonPath?: string;
-  timezone?: string;
-  quiet?: boolean;
-  verbose?: boolean;
-}
+import { runSystemCrontabs } from './run-system.js';
+import { interpreterFor, jobJson, lineSettings, warnAboutLines, type CrontabFlags } from './settings.js';
 
 // `cronmon crontab [file|-]`: reads the crontab, shows each job beside its wrapped form, and with
-// --apply writes the result back after saving a backup.
-export async function runCrontab(file: string | undefined, flags: CrontabFlags, env: NodeJS.ProcessEnv, stderrIsTTY: boolean): Promise<void> {
+// --apply writes the result back after saving a backup. `--system [path…]`: see run-system.ts.
+export async function runCrontab(paths: readonly string[], flags: CrontabFlags, env: NodeJS.ProcessEnv, stderrIsTTY: boolean): Promise<void> {
+  if (flags.system === true) return runSystemCrontabs(paths, flags, env, stderrIsTTY);
   const log = createCommandLog(flags, env, stderrIsTTY);
   const quiet = flags.quiet === true || isOn(env.CRONMON_QUIET);
   const apply = flags.apply === true;
+  if (paths.length > 1) throw usageError('one crontab at a time: several files are read together only with --system');
+  const file = paths[0];
   if (apply && file === '-') {
     throw usageError('--apply cannot write back to standard input: name the crontab file, or leave it out to change your own crontab');
   }
+  if (file !== undefined && file !== '-') io.refuseAnacrontab(file);
   if (file !== undefined && file !== '-' && io.isSystemCrontabPath(file)) {
-    throw usageError(`${file} is a system crontab (its lines name a user); only user crontabs are supported (crontab -l, or a file in that format)`);
+    throw usageError(`${file} is a system crontab (its lines name a user): read it with cronmon crontab --system ${file}`);
   }
-  const cronmonPath = typeof flags.cronmonPath === 'string' ? flags.cronmonPath : defaultCronmonPath();
-  try {
-    adopt.checkCronmonPath(cronmonPath);
-  } catch (error) {
-    throw usageError(`--cronmon-path: ${(error as Error).message}`);
-  }
-  let defaultTimezone: string | undefined;
-  if (typeof flags.timezone === 'string') {
-    if (!isValidTimezone(flags.timezone)) {
-      throw usageError(`--timezone ${JSON.stringify(flags.timezone)} is not a tz database name Sentry accepts, e.g. Europe/Vienna`);
-    }
-    defaultTimezone = flags.timezone;
-  } else {
-    defaultTimezone = systemTimezone(isValidTimezone);
-  }
+  const settings = lineSettings(flags);
 
   const source = file === undefined ? 'your crontab' : file === '-' ? 'standard input' : file;
   const text = file === undefined ? await io.readUserCrontab() : await io.readCrontabFile(file);
   const parsed = parse.parseCrontabText(text);
   const hint = parse.systemCrontabHint(parsed);
-  if (hint) throw usageError(`${source} looks like a system crontab: ${hint}; only user crontabs are supported`);
-  // bin/cronmon starts with `#!/usr/bin/env node`: where cron's PATH has no node, the lines name
-  // this one by its absolute path.
-  const cronPaths = new Set(parsed.filter((line) => line.kind === 'job').map((line) => envOf(line).PATH ?? io.CRON_DEFAULT_PATH));
-  const interpreter = flags.cronmonPath === undefined && runsOnNode() && [...cronPaths].some((path) => !io.findOnPath('node', path)) ? process.execPath : undefined;
-  const result = adopt.adoptCrontab(text, {
-    cronmonPath,
-    ...(defaultTimezone === undefined ? {} : { defaultTimezone }),
-    ...(interpreter === undefined ? {} : { interpreter }),
-  });
-
-  for (const line of parsed) {
-    if (line.kind === 'invalid') log.warn(`line ${line.number} of ${source} is left alone: ${line.reason}`);
-  }
-  const toWrap = result.jobs.filter((job) => job.state === 'wrapped');
-  const paths = new Set(toWrap.map((job) => envOf(parsed[job.line - 1]).PATH ?? io.CRON_DEFAULT_PATH));
-  for (const path of paths) {
-    const reason = io.unreachableReason(cronmonPath, path, interpreter === undefined ? process.execPath : undefined);
-    if (reason) log.warn(`cron could not start the wrapped jobs: ${reason}; add a PATH=… line above them or use --cronmon-path`);
-  }
+  if (hint) throw usageError(`${source} looks like a system crontab: ${hint}; read it with --system`);
+  const interpreter = interpreterFor(parsed, flags);
+  const result = adopt.adoptCrontab(text, { ...settings, ...(interpreter === undefined ? {} : { interpreter }) });
+  warnAboutLines(log, { source, parsed, jobs: result.jobs, interpreter }, settings);
 
   let backup: string | undefined;
-  if (apply && toWrap.length > 0) {
+  if (apply && result.jobs.some((job) => job.state === 'wrapped')) {
     const newText = adopt.crontabText(result.lines);
     backup = file === undefined ? await io.installUserCrontab(newText, text, cacheDir(env)) : await io.writeCrontabFile(file, newText);
   }
 
   if (flags.json === true) {
-    const jobs = result.jobs.map(({ line, schedule, timezone, command, slug, state, reason }) => ({
-      line,
-      schedule,
-      timezone: timezone ?? null,
-      command,
-      slug,
-      state,
-      ...(reason === undefined ? {} : { reason }),
-    }));
-    process.stdout.write(`${JSON.stringify(jobs, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(result.jobs.map(jobJson), null, 2)}\n`);
     if (backup !== undefined && !quiet) log.print(`cronmon: wrote ${source}; the previous version is saved as ${backup}\n`);
   } else {
     process.stdout.write(report(result.jobs, source, apply, backup));
   }
-}
-
-const envOf = (line: { kind: string; env?: Readonly<Record<string, string>> } | undefined): Readonly<Record<string, string>> =>
-  line?.env ?? {};
-
-// The installed cronmon, by absolute path (crontabs run with PATH=/usr/bin:/bin); a bare
-// `cronmon` when this one was not started through its bin script or lives in an npx cache.
-const runsOnNode = () => /^node(js)?(\.exe)?$/.test(basename(process.execPath));
-
-// This cronmon by its absolute path: the single executable itself, or bin/cronmon.
-function defaultCronmonPath(): string {
-  if (!runsOnNode()) return process.execPath;
-  const script = process.argv[1];
-  if (script !== undefined && isAbsolute(script) && basename(script) === 'cronmon' && !script.includes('/_npx/')) return script;
-  return 'cronmon';
-}
-
-// The zone cron schedules in when no CRON_TZ says otherwise: the system's. UTC is Sentry's
-// default, so it is left out.
-function systemTimezone(isValid: (zone: string) => boolean): string | undefined {
-  const zone = new Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (!zone || /^(Etc\/)?(UTC|UCT|GMT|Universal|Zulu|GMT[+-]?0)$/.test(zone) || !isValid(zone)) return undefined;
-  return zone;
 }

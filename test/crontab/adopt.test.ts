@@ -3,17 +3,11 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  adoptCrontab,
-  checkCronmonPath,
-  crontabText,
-  deriveSlug,
-  quoteScript,
-  uniqueSlug,
-  type AdoptOptions,
-  type AdoptedJob,
-} from '../../src/crontab/adopt.js';
-import { cronUnescape, lexShell, parseCrontabText, type JobLine } from '../../src/crontab/parse.js';
+import { adoptCrontab, adoptCrontabs, checkCronmonPath, crontabText, type AdoptOptions, type AdoptedJob } from '../../src/crontab/adopt.js';
+import { deriveSlug, uniqueSlug } from '../../src/crontab/derive-slug.js';
+import { cronUnescape, parseCrontabText, type JobLine } from '../../src/crontab/parse.js';
+import { lexShell } from '../../src/crontab/shell-lex.js';
+import { quoteScript } from '../../src/crontab/shell-words.js';
 import { normaliseSlug } from '../../src/monitor/slug.js';
 import { makeTempDir } from '../support/temp-dirs.js';
 
@@ -177,6 +171,8 @@ describe('slugs', () => {
     ['sudo -u www-data php occ files:scan --all', 'occ-files-scan'],
     ['curl -fsS -m 10 -o /dev/null https://hc-ping.com/abc', 'curl-abc'],
     ['./Ümlaut_Job.SH', 'umlaut_job'],
+    ['test -x /usr/sbin/anacron || { cd / && run-parts --report /etc/cron.daily; }', 'run-parts-cron-daily'],
+    ['! pgrep -x sync > /dev/null && ./sync.sh', 'pgrep-sync'],
     ['!!!', 'cron-job'],
   ])('%s → %s', (command, slug) => {
     expect(slugOf(command)).toBe(slug);
@@ -214,6 +210,81 @@ describe('slugs', () => {
 
   it('that normalise to nothing leave the job alone', () => {
     expect(oneJob('0 1 * * * ./a # cronmon: slug=!!!')).toMatchObject({ state: 'skipped', reason: expect.stringContaining('no letters or digits') });
+  });
+});
+
+describe('system crontabs (user field)', () => {
+  const system = (text: string, options: AdoptOptions = {}) => adoptCrontab(text, { userField: true, ...options });
+
+  it('wrap the command and keep the user field before it', () => {
+    const { jobs, lines } = system('SHELL=/bin/sh\n0 3 * * *\troot  /usr/local/bin/backup.sh --full\n17 * * * * www-data cd / && run-parts --report /etc/cron.hourly\n');
+    expect(jobs.map((job) => [job.user, job.slug, job.state])).toEqual([
+      ['root', 'backup-full', 'wrapped'],
+      ['www-data', 'run-parts-cron-hourly', 'wrapped'],
+    ]);
+    expect(lines[1]).toBe("0 3 * * *\troot  cronmon exec --slug backup-full --schedule '0 3 * * *' -- /usr/local/bin/backup.sh --full");
+    expect(lines[2]).toBe("17 * * * * www-data cronmon exec --slug run-parts-cron-hourly --schedule '17 * * * *' -- /bin/sh -c 'cd / && run-parts --report /etc/cron.hourly'");
+  });
+
+  it('recognise their wrapped lines, and a command starting with the word root is just a command', () => {
+    expect(oneJob("0 3 * * * root /usr/bin/node /opt/cronmon/bin/cronmon exec --slug nightly -- ./x", { userField: true })).toMatchObject({
+      state: 'already-wrapped',
+      user: 'root',
+      slug: 'nightly',
+      command: './x',
+    });
+    expect(oneJob('0 3 * * * admin root-report --all', { userField: true })).toMatchObject({ state: 'wrapped', slug: 'root-report-all' });
+  });
+
+  it('leave a line alone whose user field is no user name (a user crontab read as a system one)', () => {
+    expect(oneJob('0 3 * * * /usr/local/bin/backup.sh --full', { userField: true })).toMatchObject({
+      state: 'skipped',
+      user: '/usr/local/bin/backup.sh',
+      reason: '"/usr/local/bin/backup.sh" in the user field is not a user name: is this a user crontab, read as a system one?',
+    });
+    for (const user of ['root', 'www-data', 'svc_backup', 'first.last', 'ad@corp', 'host$']) {
+      expect(oneJob(`0 3 * * * ${user} ./x`, { userField: true }).state).toBe('wrapped');
+    }
+    for (const user of ['-x', 'a/b', '$(id)', 'a;b', "'root'"]) expect(oneJob(`0 3 * * * ${user} ./x`, { userField: true }).state).toBe('skipped');
+  });
+
+  it('leave a job alone when its user could not start cronmon', () => {
+    const unreachableFor = (user: string) => (user === 'root' ? undefined : '/root/.nvm is not open to other users');
+    const { jobs } = system('0 3 * * * root ./a\n0 4 * * * backup ./b\n0 5 * * * backup cronmon exec --slug c -- ./c\n', { unreachableFor });
+    expect(jobs.map((job) => [job.state, job.reason])).toEqual([
+      ['wrapped', undefined],
+      ['skipped', 'user backup could not start cronmon: /root/.nvm is not open to other users'],
+      ['already-wrapped', undefined],
+    ]);
+  });
+});
+
+describe('several crontabs adopted together', () => {
+  it('share their slugs: derived ones never repeat a slug of another file, explicit ones are taken first', () => {
+    const [first, second] = adoptCrontabs([
+      { text: '0 1 * * * root ./backup.sh\n0 2 * * * root ./report.sh\n', options: { userField: true }, name: '/etc/crontab' },
+      { text: '0 3 * * * root ./backup.sh\n0 4 * * * root ./other # cronmon: slug=report\n', options: { userField: true }, name: '/etc/cron.d/jobs' },
+    ]);
+    expect(first?.jobs.map((job) => job.slug)).toEqual(['backup', 'report-2']);
+    expect(second?.jobs.map((job) => job.slug)).toEqual(['backup-2', 'report']);
+    expect(second?.lines[0]).toContain('exec --slug backup-2 ');
+  });
+
+  it('name the other file when a slug set explicitly is used twice', () => {
+    const [, second] = adoptCrontabs([
+      { text: "0 1 * * * root cronmon exec --slug nightly -- ./a\n", options: { userField: true }, name: '/etc/crontab' },
+      { text: '0 2 * * * root ./b # cronmon: slug=nightly\n', options: { userField: true }, name: '/etc/cron.d/b' },
+    ]);
+    expect(second?.jobs[0]?.reason).toBe('slug nightly is also used by line 1 of /etc/crontab: both lines report to one monitor');
+  });
+
+  it('each with its own options', () => {
+    const [user, system] = adoptCrontabs([
+      { text: '0 1 * * * ./a\n', options: { cronmonPath: '/opt/a/cronmon' } },
+      { text: '0 1 * * * root ./a\n', options: { cronmonPath: '/opt/b/cronmon', interpreter: '/opt/node/bin/node', userField: true } },
+    ]);
+    expect(user?.lines).toEqual(["0 1 * * * /opt/a/cronmon exec --slug a --schedule '0 1 * * *' -- ./a"]);
+    expect(system?.lines).toEqual(["0 1 * * * root /opt/node/bin/node /opt/b/cronmon exec --slug a-2 --schedule '0 1 * * *' -- ./a"]);
   });
 });
 
@@ -356,6 +427,39 @@ const options = fc.record(
   { cronmonPath: fc.constantFrom('cronmon', '/usr/local/bin/cronmon', "/opt/it's/cronmon-1.2"), defaultTimezone: fc.constantFrom('Europe/Vienna', 'UTC') },
   { requiredKeys: [] },
 );
+
+const user = fc.constantFrom('root', 'www-data', 'backup', '/bin/x', 'cronmon');
+const systemLine = fc.oneof(
+  { weight: 6, arbitrary: fc.tuple(schedule, fc.constantFrom(' ', '\t'), user, fc.constantFrom(' ', '\t  '), command).map((parts) => parts.join('')) },
+  { weight: 1, arbitrary: line },
+);
+const systemCrontab = fc.array(systemLine, { maxLength: 8 }).map((lines) => lines.join('\n'));
+
+describe('generated system crontabs, adopted together', () => {
+  it('keep each user field, give derived slugs found in no other file, and adopting twice changes nothing', () => {
+    fc.assert(
+      fc.property(fc.array(systemCrontab, { minLength: 1, maxLength: 3 }), options, (texts, opts) => {
+        const inputs = texts.map((text, n) => ({ text, options: { ...opts, userField: true }, name: `file-${n}` }));
+        const once = adoptCrontabs(inputs);
+        once.forEach((result, n) => {
+          const before = parseCrontabText(texts[n] ?? '', { userField: true });
+          for (const job of result.jobs.filter((j) => j.state === 'wrapped')) {
+            const [after] = parseCrontabText(result.lines[job.line - 1] ?? '', { userField: true });
+            const original = before[job.line - 1] as JobLine;
+            expect(after).toMatchObject({ kind: 'job', user: original.user, prefix: original.prefix, schedule: original.schedule });
+          }
+        });
+        const slugs = once.flatMap((result) => result.jobs.filter((job) => job.state !== 'skipped').map((job) => job.slug));
+        const derived = once.flatMap((result) => result.jobs.filter((job) => job.state === 'wrapped' && !/# cronmon: slug=/.test(`${job.after}\n${result.lines[job.line - 2] ?? ''}`)));
+        for (const job of derived) expect(slugs.filter((slug) => slug === job.slug)).toHaveLength(1);
+        const twice = adoptCrontabs(once.map((result, n) => ({ ...inputs[n], text: crontabText(result.lines) })));
+        expect(twice.map((result) => result.lines)).toEqual(once.map((result) => result.lines));
+        expect(twice.flatMap((result) => result.jobs).filter((job) => job.state === 'wrapped')).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
 
 describe('generated crontabs', () => {
   it('adopting twice gives the same text, and the second time wraps nothing', () => {

@@ -1,15 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  cronUnescape,
-  lexShell,
-  parseCrontabText,
-  simpleCommands,
-  splitCronInput,
-  splitLines,
-  systemCrontabHint,
-  type CrontabLine,
-  type JobLine,
-} from '../../src/crontab/parse.js';
+import { cronUnescape, parseCrontabText, splitCronInput, splitLines, systemCrontabHint, type CrontabLine, type JobLine } from '../../src/crontab/parse.js';
 
 const only = (text: string): CrontabLine => {
   const lines = parseCrontabText(text);
@@ -104,6 +95,61 @@ describe('job lines', () => {
   });
 });
 
+describe('job lines with a user field (system crontabs)', () => {
+  const system = (text: string) => parseCrontabText(text, { userField: true });
+  const systemJob = (text: string): JobLine => {
+    const [line] = system(text);
+    expect(line?.kind).toBe('job');
+    return line as JobLine;
+  };
+
+  it('puts the user and the blanks after it into the prefix, and names the user', () => {
+    const line = systemJob('17 *\t* * *  root    cd / && run-parts --report /etc/cron.hourly');
+    expect(line).toMatchObject({ schedule: '17 * * * *', user: 'root', prefix: '17 *\t* * *  root    ', command: 'cd / && run-parts --report /etc/cron.hourly' });
+    expect(line.prefix + line.command).toBe(line.text);
+    expect(systemJob('@daily\twww-data php /srv/app/cron.php')).toMatchObject({ schedule: '@daily', user: 'www-data', prefix: '@daily\twww-data ', command: 'php /srv/app/cron.php' });
+  });
+
+  it('reads directives, % and the environment after the user as for a user crontab', () => {
+    const [, line] = system('CRON_TZ=Asia/Tokyo\n0 3 * * * backup /opt/backup.sh # cronmon: slug=nightly\n');
+    expect(line).toMatchObject({ kind: 'job', user: 'backup', cronTz: 'Asia/Tokyo', directive: { kind: 'slug', value: 'nightly' } });
+    expect(systemJob('0 3 * * * root mail -s hi root%body')).toMatchObject({ user: 'root', shellText: 'mail -s hi root', inputText: '%body' });
+  });
+
+  it('has no user property in a user crontab', () => {
+    expect(job('0 3 * * * root ./x')).not.toHaveProperty('user');
+    expect(job('0 3 * * * root ./x').command).toBe('root ./x');
+  });
+
+  it('marks a line without a user or without a command as invalid', () => {
+    expect(system('0 3 * * *')).toMatchObject([{ kind: 'invalid', reason: 'the schedule "0 3 * * *" has no user and command after it' }]);
+    expect(system('0 3 * * * root')).toMatchObject([{ kind: 'invalid', reason: 'the schedule "0 3 * * *" and the user "root" have no command after them' }]);
+    expect(system('@hourly root   ')).toMatchObject([{ kind: 'invalid', reason: expect.stringContaining('have no command') }]);
+    expect(system('0 3 * *')).toMatchObject([{ kind: 'invalid', reason: expect.stringContaining('a user and a command') }]);
+  });
+
+  it('keeps every line as written, and splits prefix + command exactly (property)', () => {
+    const blanks = fc.stringMatching(/^[ \t]{1,3}$/);
+    const field = fc.stringMatching(/^[0-9*,/-]{1,4}$/);
+    const word = fc.stringMatching(/^[A-Za-z0-9_.@$-]{1,8}$/);
+    const command = fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 30 }).map((text) => text.replace(/[\n]/g, ' ')).filter((text) => /^\S/.test(text));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(field, blanks), { minLength: 5, maxLength: 5 }), word, blanks, command, (fields, user, gap, cmd) => {
+        const text = fields.map(([f, b]) => f + b).join('') + user + gap + cmd;
+        const [line] = system(text);
+        expect(line).toMatchObject({
+          kind: 'job',
+          text,
+          user,
+          prefix: text.slice(0, text.length - cmd.length),
+          command: cmd,
+          schedule: fields.map(([f]) => f).join(' '),
+        });
+      }),
+    );
+  });
+});
+
 describe("cron's % rule", () => {
   it('splits at the first unescaped %: the rest is stdin', () => {
     expect(splitCronInput('mail -s hi root%line 1%line 2')).toEqual({ shellText: 'mail -s hi root', inputText: '%line 1%line 2' });
@@ -154,47 +200,7 @@ describe('system crontabs', () => {
   it('are recognised by their header', () => {
     const lines = parseCrontabText('# m h dom mon dow user\tcommand\n17 * * * * root cd / && run-parts --report /etc/cron.hourly\n');
     expect(systemCrontabHint(lines)).toMatch(/line 1/);
+    expect(systemCrontabHint(parseCrontabText('# Example of job definition:\n# *  *  *  *  * user-name command to be executed\n'))).toMatch(/line 2/);
     expect(systemCrontabHint(parseCrontabText('# m h dom mon dow command\n0 3 * * * ./x\n'))).toBeUndefined();
-  });
-});
-
-describe('shell lexer', () => {
-  const words = (text: string) => simpleCommands(lexShell(text)).map((command) => command.map((word) => word.value));
-
-  it('removes quotes and keeps expansions', () => {
-    expect(words(`a 'b c' "d \\"e\\" $HOME" f\\ g $(date +%F) \`id -u\` \${X:-y}`)).toEqual([
-      ['a', 'b c', 'd "e" $HOME', 'f g', '$(date +%F)', '`id -u`', '${X:-y}'],
-    ]);
-  });
-
-  it('splits at operators and drops redirections', () => {
-    expect(words('cd /app && ./run.sh > /dev/null 2>&1 || echo failed | mail root; true &')).toEqual([
-      ['cd', '/app'],
-      ['./run.sh'],
-      ['echo', 'failed'],
-      ['mail', 'root'],
-      ['true'],
-    ]);
-    expect(lexShell('./x 2>&1').tokens.map((token) => token.type)).toEqual(['word', 'redirect']);
-    expect(lexShell('./x >>log 2> err <in').tokens.map((token) => token.type)).toEqual(['word', 'redirect', 'redirect', 'redirect']);
-  });
-
-  it('finds comments', () => {
-    expect(lexShell('a b # c').commentStart).toBe(4);
-    expect(lexShell("a '#' b#c").commentStart).toBeUndefined();
-  });
-
-  it('reports unclosed quotes and substitutions', () => {
-    expect(lexShell("a 'b").complete).toBe(false);
-    expect(lexShell('a "b').complete).toBe(false);
-    expect(lexShell('a $(b').complete).toBe(false);
-    expect(lexShell('a $(b ")" c) d').complete).toBe(true);
-    expect(words('a $(b ")" c) d')).toEqual([['a', '$(b ")" c)', 'd']]);
-  });
-
-  it('gives word offsets into the text', () => {
-    const text = `x  'y z' w`;
-    const [command] = simpleCommands(lexShell(text));
-    expect(command?.map((word) => text.slice(word.start, word.end))).toEqual(['x', "'y z'", 'w']);
   });
 });

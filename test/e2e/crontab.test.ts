@@ -1,10 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cronUnescape, parseCrontabText, type JobLine } from '../../src/crontab/parse.js';
-import { CLI, cronEnv, runCli, runCliOrKill } from '../support/cli.js';
+import { CLI, runCli, runCliOrKill } from '../support/cli.js';
+import { crontabTestDirs } from '../support/crontab-dirs.js';
 import { otherUser } from '../support/other-user.js';
 import { startSentryServer, type TestSentry } from '../support/sentry-server.js';
 
@@ -19,21 +19,7 @@ const SAMPLE = [
   '',
 ].join('\n');
 
-const created: string[] = [];
-afterAll(() => {
-  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cronmon-crontab-'));
-  created.push(dir);
-  return dir;
-};
-// A fixed zone for the CLI, so that it adds no --timezone of the machine it runs on.
-const env = (extra: Record<string, string> = {}) => {
-  const result = cronEnv({ TZ: 'UTC', ...extra });
-  created.push(result.HOME ?? '');
-  return result;
-};
+const { tempDir, env } = crontabTestDirs('cronmon-crontab-');
 const stdout = (result: { stdout: Buffer }) => result.stdout.toString('utf8');
 const backups = (dir: string, prefix: string) => readdirSync(dir).filter((name) => name.startsWith(prefix));
 
