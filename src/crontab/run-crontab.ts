@@ -3,6 +3,7 @@ import { cacheDir } from '../config/paths.js';
 import { createCommandLog, isOn } from '../config/reporting-settings.js';
 import { usageError } from '../errors.js';
 import { isValidTimezone } from '../monitor/timezone.js';
+import { compiledExecutable } from '../runtime.js';
 import * as adopt from './adopt.js';
 import * as io from './io.js';
 import * as parse from './parse.js';
@@ -88,9 +89,12 @@ export async function runCrontab(file: string | undefined, flags: CrontabFlags, 
 const envOf = (line: { kind: string; env?: Readonly<Record<string, string>> } | undefined): Readonly<Record<string, string>> =>
   line?.env ?? {};
 
-// The installed cronmon, by absolute path (crontabs run with PATH=/usr/bin:/bin); a bare
-// `cronmon` when this one was not started through its bin script or lives in an npx cache.
+// The installed cronmon, by absolute path (crontabs run with PATH=/usr/bin:/bin): the single
+// executable, or the bin script; a bare `cronmon` when this one was not started through its bin
+// script or lives in an npx cache.
 function defaultCronmonPath(): string {
+  const executable = compiledExecutable();
+  if (executable !== undefined) return executable;
   const script = process.argv[1];
   if (script !== undefined && isAbsolute(script) && basename(script) === 'cronmon' && !script.includes('/_npx/')) return script;
   return 'cronmon';
