@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openJobPipes } from '../../src/run/job-pipes.js';
-import { CLI, JOBS, cronEnv, runCli, startCli } from '../support/cli.js';
+import { JOBS, cliCommand, cronEnv, runCli, startCli } from '../support/cli.js';
 import { startSentryServer, type TestSentry } from '../support/sentry-server.js';
 
 // The job sees what it would see bare: real pipes, SIGPIPE, its signals; and cronmon ends when
@@ -54,7 +54,8 @@ describe('the job gets real pipes', () => {
 
   it('dies quietly of SIGPIPE when the reader goes away, as in `yes | head -1`', async () => {
     const slug = uniqueSlug();
-    const pipeline = `"${process.execPath}" "${CLI}" exec --slug ${slug} -- yes | head -1; echo "status \${PIPESTATUS[*]}" >&2`;
+    const cronmon = cliCommand(['exec', '--slug', slug, '--', 'yes']).map((word) => `"${word}"`).join(' ');
+    const pipeline = `${cronmon} | head -1; echo "status \${PIPESTATUS[*]}" >&2`;
     const bare = await runShell('yes | head -1; echo "status ${PIPESTATUS[*]}" >&2');
     const wrapped = await runShell(pipeline, env());
     expect(bare.stderr).toBe('status 141 0\n');
@@ -87,7 +88,8 @@ describe('a reader that stalls', () => {
   function startStalled(args: string[]) {
     const [pipe] = openJobPipes(1) ?? [];
     if (!pipe) throw new Error('no FIFO');
-    const child = spawn(process.execPath, [CLI, ...args], { env: env(), stdio: ['ignore', pipe.writeFd, 'pipe'] });
+    const [file, ...argv] = cliCommand(args);
+    const child = spawn(file, argv, { env: env(), stdio: ['ignore', pipe.writeFd, 'pipe'] });
     closeSync(pipe.writeFd);
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
