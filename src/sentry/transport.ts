@@ -1,4 +1,5 @@
 import { formatDuration } from '../config/duration.js';
+import { connect } from '../runtime.js';
 import { USER_AGENT } from '../version.js';
 import { lookupHost } from './lookup.js';
 import { MalformedResponse, ResponseReader, formatRequest, type HttpResponse } from './http1.js';
@@ -17,18 +18,15 @@ export interface PostOptions {
 
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
-// One HTTP/1.1 request on its own connection (net, or tls for https: loaded only when needed,
-// through getBuiltinModule because bin/cronmon's code cache has no import() on Node 20). The
-// timer is the deadline for everything: connect, send and answer.
+// One HTTP/1.1 request on its own connection (TCP, or TLS for https; see runtime.ts). The timer
+// is the deadline for everything: connect, send and answer.
 export function httpRequest(method: string, url: string, options: PostOptions): Promise<HttpResponse> {
   const target = new URL(url);
   const secure = target.protocol === 'https:';
   const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = Number(target.port) || (secure ? 443 : 80);
   return new Promise<HttpResponse>((resolve, reject) => {
-    const socket = secure
-      ? process.getBuiltinModule('node:tls').connect({ host, port, lookup: lookupHost, ...(process.getBuiltinModule('node:net').isIP(host) ? {} : { servername: host }) })
-      : process.getBuiltinModule('node:net').connect({ host, port, lookup: lookupHost });
+    const socket = connect({ host, port, secure, lookup: lookupHost });
     const done = (settle: () => void) => {
       clearTimeout(timer);
       socket.destroy();
