@@ -66,6 +66,21 @@ export function bunPipe(): { readFd: number; writeFd: number } | undefined {
 }
 
 /**
+ * Resolves once what was written to stdout or stderr has been handed to the system, for
+ * cronmon to exit (nothing is written after it). Bun keeps its write queue out of sight
+ * (writableLength 0) and calls a write's callback before the queue is out; only end()'s
+ * callback waits for it, and an exit before that loses what a slow reader has not taken yet.
+ */
+export function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (stream.destroyed) resolve();
+    else if (bun !== undefined) stream.end(() => resolve());
+    else if (stream.writableLength === 0) resolve();
+    else stream.write('', () => resolve());
+  });
+}
+
+/**
  * A stream over cronmon's (non-blocking) end of a job's pipe, closed once the stream is. Node
  * reads a pipe through net.Socket; Bun's net.Socket only reads sockets (a pipe's fd gives no
  * data and no end), while its file reader polls a pipe like Node's socket does, and leaves the

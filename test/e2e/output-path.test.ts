@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +62,21 @@ describe('the job gets real pipes', () => {
     expect(wrapped.stdout).toBe('y\n');
     expect(wrapped.stderr).toBe('status 141 0\n');
     expect(statuses(slug)).toEqual(['in_progress', 'error']);
+  });
+});
+
+describe("cronmon's own output", () => {
+  it('reaches a reader that takes its time in full, however much there is', async () => {
+    // A report of thousands of adopted crontab lines: several times what a pipe holds.
+    const crontab = Array.from({ length: 3000 }, (_, i) => `${i % 60} 3 * * * ./job-${i}.sh`).join('\n');
+    const file = join(tempDir(), 'crontab');
+    writeFileSync(file, `${crontab}\n`);
+    const direct = await runCli(['crontab', file, '--cronmon-path', '/usr/local/bin/cronmon'], { env: env({ TZ: 'UTC' }) });
+    expect(direct.code).toBe(0);
+    expect(direct.stdout.length).toBeGreaterThan(4 * 65536);
+    const cronmon = cliCommand(['crontab', file, '--cronmon-path', '/usr/local/bin/cronmon']).map((word) => `"${word}"`).join(' ');
+    const slow = await runShell(`${cronmon} | (sleep 0.5; cat)`, env({ TZ: 'UTC' }));
+    expect(slow.stdout).toBe(direct.stdout.toString());
   });
 });
 
