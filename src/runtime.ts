@@ -94,6 +94,9 @@ export function readPipe(fd: number): Readable {
   // for it (about 1 ms of start-up).
   const reader = bun.file(fd).stream().getReader();
   return new Readable({
+    // Nothing read ahead here, so that the tail keeps close to the order in which the job wrote
+    // to its two streams (Bun's reader itself holds up to about 128 KiB).
+    highWaterMark: 0,
     read() {
       reader.read().then(
         ({ done, value }) => this.push(done ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength)),
