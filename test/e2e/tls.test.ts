@@ -73,6 +73,27 @@ describe.runIf(haveOpenssl)('Sentry over https', () => {
     expect(statuses('tls-by-name')).toEqual(['ok']);
   });
 
+  it('refuses a trusted certificate made for another name', async () => {
+    const other = join(dir, 'other');
+    const made = spawnSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-keyout', `${other}-key.pem`, '-out', `${other}.pem`, '-subj', '/CN=other', '-addext', 'subjectAltName=DNS:other.example',
+    ], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(made.stderr);
+    const impostor = createServer({ key: readFileSync(`${other}-key.pem`), cert: readFileSync(`${other}.pem`) }, (socket) => socket.destroy());
+    impostor.on('tlsClientError', () => {});
+    await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port: impostorPort } = impostor.address() as { port: number };
+      const env = cronEnv({ SENTRY_DSN: `https://${sentry.key}@127.0.0.1:${impostorPort}/42`, NODE_EXTRA_CA_CERTS: `${other}.pem` });
+      const result = await runCli(['heartbeat', '--slug', 'wrong-name'], { env });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^cronmon: [^\n]*ERR_TLS_CERT_ALTNAME_INVALID talking to 127\.0\.0\.1:\d+\n$/);
+    } finally {
+      await new Promise((resolve) => impostor.close(resolve));
+    }
+  });
+
   it('sends nothing to a server whose certificate it cannot verify, and still runs the job', async () => {
     const env = cronEnv({ SENTRY_DSN: `https://${sentry.key}@127.0.0.1:${port}/42` });
     const result = await runCli(['exec', '--slug', 'untrusted-tls', '--', 'sh', '-c', 'echo ran'], { env });
