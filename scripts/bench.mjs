@@ -1,6 +1,7 @@
 // `npm run bench`: cronmon's costs, measured against the baselines of the performance notes.
 // Medians over interleaved runs (A B C A B C …), so a busy machine hurts every variant alike.
 // BENCH_RUNS sets the rounds for start-up (default 30); BENCH_GIB=0 skips the 1 GiB runs.
+// The single executable is build/cronmon-<platform>-<arch> (npm run build:binary), or CRONMON_BIN.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -9,7 +10,7 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = `${root}bin/cronmon`;
-const sea = `${root}build/cronmon`;
+const binary = process.env.CRONMON_BIN ?? `${root}build/cronmon-${process.platform}-${process.arch}`;
 const sentryCliNpm = `${root}node_modules/.bin/sentry-cli`;
 const sentryCliNative = `${root}node_modules/@sentry/cli-linux-x64/bin/sentry-cli`;
 const node = process.execPath;
@@ -64,20 +65,29 @@ async function interleaved(variants, count) {
   return Object.fromEntries(Object.entries(times).map(([name, list]) => [name, median(list)]));
 }
 
-// Peak RSS (KiB) of the largest process in a command's tree and its CPU time (ms), from rusage.
+// Peak RSS (KiB) of a command (the largest process of its tree) and its CPU time (ms), from
+// wait4's rusage. GNU time forks the command from a process of about 1 MiB; a Python probe, the
+// fallback, forks it from one of about 10 MiB, and a child's peak RSS starts at its parent's.
 // Asynchronous: the server that answers the command runs in this process.
+const gnuTime = ['/usr/bin/time', '/bin/time'].find((file) => existsSync(file));
+if (!gnuTime) console.warn('no GNU time (apt-get install time): peak RSS figures include about 10 MiB of the Python probe');
 function rusage(command, env) {
   const probe = 'import resource,subprocess,sys\nsubprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,check=True)\nr=resource.getrusage(resource.RUSAGE_CHILDREN)\nprint(r.ru_maxrss, (r.ru_utime+r.ru_stime)*1000)';
+  const [file, ...args] = gnuTime ? [gnuTime, '-f', '%M %U %S', ...command] : ['python3', '-c', probe, ...command];
   return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['-c', probe, ...command], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { env, stdio: ['ignore', gnuTime ? 'ignore' : 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
+    child.stdout?.on('data', (chunk) => (out += chunk));
     child.stderr.on('data', (chunk) => (err += chunk));
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`rusage probe failed: ${err}`));
-      const [rss, cpu] = out.trim().split(' ').map(Number);
-      resolve({ rssKib: rss, cpuMs: cpu });
+      if (!gnuTime) {
+        const [rss, cpu] = out.trim().split(' ').map(Number);
+        return resolve({ rssKib: rss, cpuMs: cpu });
+      }
+      const [rss, user, system] = err.trim().split('\n').at(-1).split(' ').map(Number);
+      resolve({ rssKib: rss, cpuMs: (user + system) * 1000 });
     });
   });
 }
@@ -95,6 +105,11 @@ const env = { PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8', SENTRY_DSN: s
 const ms = (value) => `${value.toFixed(1)} ms`;
 const haveSentryCli = existsSync(sentryCliNpm) && existsSync(sentryCliNative);
 if (!haveSentryCli) console.warn('sentry-cli (@sentry/cli) is not installed: its comparisons are skipped (npm ci installs it)');
+const haveBinary = existsSync(binary);
+if (!haveBinary) console.warn(`${binary} not found: the single executable is skipped (npm run build:binary)`);
+// The two ways to run cronmon: the npm package (bin/cronmon on node) and the single executable.
+const runtimes = { npm: [node, cli], ...(haveBinary ? { binary: [binary] } : {}) };
+const runtimeName = { npm: 'npm package', binary: 'single executable' };
 
 // For start-up, the server runs in its own process (`cronmon listen`), so that answering never
 // waits on this one.
@@ -123,7 +138,10 @@ try {
     // cronmon's own cost, without the two round trips to the server.
     cronmonNoDsn: [[node, cli, 'exec', '--slug', 'bench-true', '-q', '--dry-run', '--', 'true'], env],
   };
-  if (existsSync(sea)) variants.sea = [[sea, 'exec', '--slug', 'bench-sea', '--', 'true'], startEnv];
+  if (haveBinary) {
+    variants.binary = [[binary, 'exec', '--slug', 'bench-binary', '--', 'true'], startEnv];
+    variants.binaryNoDsn = [[binary, 'exec', '--slug', 'bench-binary', '-q', '--dry-run', '--', 'true'], env];
+  }
   if (haveSentryCli) {
     variants.sentryCliNpm = [[sentryCliNpm, 'monitors', 'run', 'bench-sc', '--', 'true'], startEnv];
     variants.sentryCliNative = [[sentryCliNative, 'monitors', 'run', 'bench-scn', '--', 'true'], startEnv];
@@ -134,45 +152,73 @@ try {
   row('`node -e 0`', ms(startup.nodeE0), `adds ${ms(adds('nodeE0'))}`);
   row('`cronmon exec -- true` (npm package)', ms(startup.cronmon), `adds ${ms(adds('cronmon'))}; ${ms(adds('cronmon') - adds('nodeE0'))} over node -e 0`);
   row('`cronmon exec --dry-run -- true` (no network)', ms(startup.cronmonNoDsn), `adds ${ms(adds('cronmonNoDsn'))}; ${ms(adds('cronmonNoDsn') - adds('nodeE0'))} over node -e 0`);
-  if (variants.sea) row('`cronmon exec -- true` (single executable)', ms(startup.sea), `adds ${ms(adds('sea'))}`);
+  if (haveBinary) {
+    const versusNative = haveSentryCli ? `; binary/native = ${(adds('binary') / adds('sentryCliNative')).toFixed(2)}` : '';
+    row('`cronmon exec -- true` (single executable)', ms(startup.binary), `adds ${ms(adds('binary'))}${versusNative}`);
+    row('`cronmon exec --dry-run -- true` (single executable, no network)', ms(startup.binaryNoDsn), `adds ${ms(adds('binaryNoDsn'))}`);
+  }
   if (haveSentryCli) {
     row('`sentry-cli monitors run -- true` (npm package)', ms(startup.sentryCliNpm), `adds ${ms(adds('sentryCliNpm'))}; cronmon/sentry-cli = ${(adds('cronmon') / adds('sentryCliNpm')).toFixed(2)}`);
     row('`sentry-cli monitors run -- true` (native binary)', ms(startup.sentryCliNative), `adds ${ms(adds('sentryCliNative'))}; cronmon/native = ${(adds('cronmon') / adds('sentryCliNative')).toFixed(1)}`);
     summary.push(`exec adds ${ms(adds('cronmon'))} = ${(adds('cronmon') / adds('sentryCliNpm')).toFixed(2)} × sentry-cli (npm), ${ms(adds('cronmon') - adds('nodeE0'))} over node -e 0`);
+    if (haveBinary) summary.push(`binary adds ${ms(adds('binary'))} = ${(adds('binary') / adds('sentryCliNative')).toFixed(2)} × sentry-cli native (${ms(adds('sentryCliNative'))})`);
   } else {
     summary.push(`exec adds ${ms(adds('cronmon'))}, ${ms(adds('cronmon') - adds('nodeE0'))} over node -e 0`);
   }
 
-  const tiny = await rusage([node, cli, 'exec', '--slug', 'bench-rss', '--', 'true'], env);
-  row('peak RSS, tiny job', `${(tiny.rssKib / 1024).toFixed(1)} MiB`);
+  const mib = (usage) => `${(usage.rssKib / 1024).toFixed(1)} MiB`;
+  const tinyRss = {};
+  for (const [name, command] of Object.entries(runtimes)) {
+    tinyRss[name] = await rusage([...command, 'exec', '--slug', 'bench-rss', '--', 'true'], env);
+    row(`peak RSS, tiny job (${runtimeName[name]})`, mib(tinyRss[name]));
+  }
+  if (haveSentryCli) row('peak RSS, tiny job (sentry-cli native)', mib(await rusage([sentryCliNative, 'monitors', 'run', 'bench-rss-scn', '--', 'true'], env)));
+  if (haveBinary) summary.push(`binary peak RSS ${mib(tinyRss.binary)}`);
 
   if (process.env.BENCH_GIB !== '0') {
     const head = (bytes) => `head -c ${bytes} /dev/zero`;
-    const io = await interleaved(
-      {
-        bare: [['sh', '-c', `${head(GIB)} > /dev/null`], env],
-        pipe: [['sh', '-c', `${head(GIB)} | cat > /dev/null`], env],
-        cronmon: [[node, cli, 'exec', '--slug', 'bench-io', '--', 'head', '-c', String(GIB), '/dev/zero'], env],
-      },
-      ioRounds,
-    );
+    const ioVariants = {
+      bare: [['sh', '-c', `${head(GIB)} > /dev/null`], env],
+      pipe: [['sh', '-c', `${head(GIB)} | cat > /dev/null`], env],
+    };
+    for (const [name, command] of Object.entries(runtimes)) ioVariants[name] = [[...command, 'exec', '--slug', 'bench-io', '--', 'head', '-c', String(GIB), '/dev/zero'], env];
+    const io = await interleaved(ioVariants, ioRounds);
     const rate = (time) => `${(GIB / MIB / (time / 1000)).toFixed(0)} MiB/s`;
     row('1 GiB, bare (no copy)', rate(io.bare), `median of ${ioRounds}`);
     row('1 GiB, through a pipe (`cat`)', rate(io.pipe));
-    row('1 GiB, through `cronmon exec`', rate(io.cronmon), `${(io.pipe / io.cronmon).toFixed(2)} × pipe, ${(io.bare / io.cronmon).toFixed(2)} × bare`);
-    for (const bytes of [100 * MIB, GIB]) {
-      const big = await rusage([node, cli, 'exec', '--slug', 'bench-rss', '--', 'head', '-c', String(bytes), '/dev/zero'], env);
-      row(`peak RSS, ${bytes / MIB} MiB of output`, `${(big.rssKib / 1024).toFixed(1)} MiB`);
+    const gib = [];
+    for (const [name, command] of Object.entries(runtimes)) {
+      row(`1 GiB, through \`cronmon exec\` (${runtimeName[name]})`, rate(io[name]), `${(io.pipe / io[name]).toFixed(2)} × pipe, ${(io.bare / io[name]).toFixed(2)} × bare`);
+      const peaks = [];
+      for (const bytes of [100 * MIB, GIB]) {
+        const big = await rusage([...command, 'exec', '--slug', 'bench-rss', '--', 'head', '-c', String(bytes), '/dev/zero'], env);
+        row(`peak RSS, ${bytes / MIB} MiB of output (${runtimeName[name]})`, mib(big));
+        peaks.push(mib(big));
+      }
+      gib.push(`${name} ${(io.pipe / io[name]).toFixed(2)} × pipe, RSS ${peaks.join(' / ')}`);
     }
-    summary.push(`1 GiB at ${(io.pipe / io.cronmon).toFixed(2)} × pipe`);
+    summary.push(`1 GiB: ${gib.join('; ')}`);
   }
 
-  // 100 runs at once against one server: every check-in must arrive.
-  const before = sentry.checkIns().length;
-  const started = performance.now();
-  const runs = await Promise.all(Array.from({ length: 100 }, (_, i) => timeRun([node, cli, 'exec', '--slug', `bench-many-${i}`, '--', 'true'], env)));
-  const arrived = sentry.checkIns().length - before;
-  row('100 concurrent `exec` runs', ms(performance.now() - started), `${runs.filter((r) => r.code === 0).length} exited 0; ${arrived}/200 check-ins arrived`);
+  // 100 runs at once against one server, each a wrapped `sleep 0.2` with its own slug: every
+  // check-in must arrive.
+  const many = async (name, run) => {
+    const before = sentry.checkIns().length;
+    const started = performance.now();
+    const runs = await Promise.all(Array.from({ length: 100 }, (_, i) => timeRun(run(i), env)));
+    const wall = performance.now() - started;
+    const arrived = sentry.checkIns().length - before;
+    row(`100 concurrent wrapped \`sleep 0.2\` (${name})`, ms(wall), `${runs.filter((r) => r.code === 0).length} exited 0; ${arrived}/200 check-ins arrived`);
+    return { wall, arrived };
+  };
+  const concurrent = {};
+  for (const [name, command] of Object.entries(runtimes)) concurrent[name] = await many(runtimeName[name], (i) => [...command, 'exec', '--slug', `bench-many-${name}-${i}`, '--', 'sleep', '0.2']);
+  if (haveSentryCli) {
+    concurrent.sentryCli = await many('sentry-cli native', (i) => [sentryCliNative, 'monitors', 'run', `bench-many-scn-${i}`, '--', 'sleep', '0.2']);
+    for (const [name, result] of Object.entries(concurrent)) {
+      if (name !== 'sentryCli') summary.push(`100 at once: ${name} ${(result.wall / concurrent.sentryCli.wall).toFixed(2)} × sentry-cli, ${result.arrived}/200`);
+    }
+  }
 
   // Faults: what a run adds when Sentry is slow (answers after 10 s) or never answers.
   const faultRuns = [

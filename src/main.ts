@@ -1,4 +1,5 @@
 import { runCli } from './cli/program.js';
+import { flushed } from './runtime.js';
 
 // A reader that goes away (cronmon … | head) is not an error worth a stack trace: cronmon ends
 // quietly. Except while `exec` forwards a job's output: its pump listens too, and passes the
@@ -13,15 +14,9 @@ for (const stream of [process.stdout, process.stderr]) {
 // when the job does, plus at most this long.
 const FLUSH_MAX_MS = 1000;
 
-// Writes to a pipe are asynchronous: wait until what was written has been handed over.
-const flushed = (stream: NodeJS.WriteStream) =>
-  new Promise<void>((resolve) => {
-    if (stream.writableLength === 0 || stream.destroyed) resolve();
-    else stream.write('', () => resolve());
-  });
-
-// Exit explicitly: a pipe held open by something the job left behind must not keep cronmon
-// alive after its work is done.
+// Exit explicitly, once what was written has been handed over (writes to a pipe are
+// asynchronous; see runtime.ts): a pipe held open by something the job left behind must not
+// keep cronmon alive after its work is done.
 void runCli(process.argv).then(async (code) => {
   const giveUp = new Promise<void>((resolve) => setTimeout(resolve, FLUSH_MAX_MS).unref());
   await Promise.race([Promise.all([flushed(process.stdout), flushed(process.stderr)]), giveUp]);

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isCronmonError, messageOf } from '../errors.js';
+import { RUNTIME } from '../runtime.js';
 import { printable } from '../safe-text.js';
 import { VERSION } from '../version.js';
 import { makeCompletionCommand } from './completion.js';
@@ -30,7 +31,7 @@ const SUBCOMMANDS: readonly [string, () => Command][] = [
 export function buildProgram(argv?: readonly string[]): Command {
   const program = new Command('cronmon')
     .description('Wrap cron jobs and report them to Sentry Crons.')
-    .version(VERSION, '-V, --version')
+    .version(`cronmon ${VERSION} (${RUNTIME})`, '-V, --version')
     .enablePositionalOptions()
     .showHelpAfterError(false);
   const wanted = argv?.slice(2).find((arg) => !arg.startsWith('-'));

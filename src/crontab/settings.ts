@@ -2,6 +2,7 @@
 // cronmon to run (and the node to run it with, where cron's PATH has none) and the time zone.
 
 import { basename, isAbsolute } from 'node:path';
+import { compiledExecutable } from '../runtime.js';
 import type { Log } from '../log.js';
 import { usageError } from '../errors.js';
 import { isValidTimezone } from '../monitor/timezone.js';
@@ -85,13 +86,14 @@ export function jobJson({ line, schedule, timezone, command, slug, state, reason
   return { line, schedule, timezone: timezone ?? null, command, slug, state, ...(reason === undefined ? {} : { reason }) };
 }
 
-const runsOnNode = () => /^node(js)?(\.exe)?$/.test(basename(process.execPath));
+const runsOnNode = () => compiledExecutable() === undefined;
 
 // This cronmon by its absolute path (crontabs run with PATH=/usr/bin:/bin): the single
 // executable itself, or bin/cronmon; a bare `cronmon` when this one was not started through
 // its bin script or lives in an npx cache.
 function defaultCronmonPath(): string {
-  if (!runsOnNode()) return process.execPath;
+  const executable = compiledExecutable();
+  if (executable !== undefined) return executable;
   const script = process.argv[1];
   if (script !== undefined && isAbsolute(script) && basename(script) === 'cronmon' && !script.includes('/_npx/')) return script;
   return 'cronmon';

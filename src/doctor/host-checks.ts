@@ -66,7 +66,8 @@ export function runtimeCheck(facts: RuntimeFacts): Check {
     return check('runtime', 'fail', `no node on cron's PATH (${cronPath}): a crontab line starting ${launcher} fails with exit 127, and the job never runs`, fix);
   }
   const { trial } = facts;
-  if (trial && (trial.status !== 0 || trial.stdout.trim() !== facts.version)) {
+  // `cronmon --version` says `cronmon <version> (<runtime>)`.
+  if (trial && (trial.status !== 0 || trial.stdout.split(' ')[1] !== facts.version)) {
     const said = trial.error ?? trial.stderr.split('\n').find((line) => line.trim() !== '')?.replace(/^cronmon: /, '') ?? `exit ${trial.status ?? 'by signal'}`;
     return check('runtime', 'fail', `${launcher} with cron's PATH (${cronPath}) runs ${facts.node}, and fails: ${said}`, fix);
   }

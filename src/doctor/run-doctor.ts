@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { compiledExecutable } from '../runtime.js';
 import { statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { apiTarget, type ApiFlags } from '../config/api-settings.js';
@@ -126,8 +127,7 @@ function runtimeFacts(env: NodeJS.ProcessEnv): RuntimeFacts {
   const node = findOnPath('node', CRON_DEFAULT_PATH);
   return {
     executable,
-    // As `cronmon crontab` tells them apart: anything but node is the single executable.
-    singleExecutable: !/^node(js)?(\.exe)?$/.test(basename(executable)),
+    singleExecutable: compiledExecutable() !== undefined,
     cronPath: CRON_DEFAULT_PATH,
     script: viaBin,
     node,

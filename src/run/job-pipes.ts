@@ -2,12 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bunPipe } from '../runtime.js';
 
 // The job's stdout and stderr, when cronmon keeps a tail: real pipes, as a shell pipeline gives.
 // Node's own 'pipe' stdio is a Unix socket pair, on which `> /dev/stdout` fails (ENXIO) and a
 // vanished reader shows as ECONNRESET instead of SIGPIPE. Node has no pipe(2), so each pipe is
 // a FIFO made in a fresh private directory, opened at both ends and unlinked at once: only the
-// two open descriptors remain, and nobody else can reach them.
+// two open descriptors remain, and nobody else can reach them. (Bun on Linux makes real pipes.)
 export interface JobPipe {
   // cronmon's end: non-blocking, for the event loop.
   readFd: number;
@@ -18,6 +19,8 @@ export interface JobPipe {
 // Undefined where FIFOs cannot be made (no mkfifo, a read-only temp dir): the caller then
 // falls back to Node's socket pairs, which still carry every byte.
 export function openJobPipes(count: number): JobPipe[] | undefined {
+  const direct = openDirectPipes(count);
+  if (direct !== undefined) return direct;
   let dir: string | undefined;
   const opened: number[] = [];
   try {
@@ -39,4 +42,13 @@ export function openJobPipes(count: number): JobPipe[] | undefined {
   } finally {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+// Real pipes without FIFOs, where the runtime can make them (Bun on Linux, see runtime.ts).
+function openDirectPipes(count: number): JobPipe[] | undefined {
+  const pipes: JobPipe[] = [];
+  for (let pipe = bunPipe(); pipe !== undefined; pipe = pipes.length < count ? bunPipe() : undefined) pipes.push(pipe);
+  if (pipes.length === count) return pipes;
+  for (const pipe of pipes) for (const fd of [pipe.readFd, pipe.writeFd]) closeSync(fd);
+  return undefined;
 }

@@ -17,7 +17,9 @@ const MAX_QUEUED_BYTES = 64 * 1024;
 // Copies a job's output pipe to cronmon's stdout or stderr and into the tail. Once the target
 // has MAX_QUEUED_BYTES waiting, reading pauses until it drains: the job then meets the
 // back-pressure it would meet writing there itself, and cronmon's event loop (timers, signals,
-// deliveries) keeps running however slow or stalled the reader is.
+// deliveries) keeps running however slow or stalled the reader is. A target that asks to wait
+// while showing nothing queued (Bun's stdout keeps its queue out of sight; on Node, a write that
+// went out at once) is obeyed at once: 'drain' follows.
 export function pumpOutput(source: Readable, target: Writable, tail: TailBuffer): OutputPump {
   let forwarding = true;
   let lastReadAt = performance.now();
@@ -38,7 +40,7 @@ export function pumpOutput(source: Readable, target: Writable, tail: TailBuffer)
     if (!forwarding) return;
     // A target that failed earlier (e.g. on one of cronmon's own lines) will never drain.
     if (target.destroyed) onTargetError(target.errored as NodeJS.ErrnoException | null);
-    else if (!target.write(chunk) && target.writableLength >= MAX_QUEUED_BYTES) {
+    else if (!target.write(chunk) && (target.writableLength >= MAX_QUEUED_BYTES || target.writableLength === 0)) {
       source.pause();
       target.once('drain', resume);
     }

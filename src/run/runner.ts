@@ -1,7 +1,7 @@
 import { spawn, type StdioOptions } from 'node:child_process';
 import { closeSync } from 'node:fs';
-import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
+import { readPipe } from '../runtime.js';
 import { outcomeOfExit, outcomeOfSpawnError, TIMEOUT_EXIT_CODE, type JobOutcome } from './exit-status.js';
 import { openJobPipes } from './job-pipes.js';
 import { pumpOutput, type OutputPump } from './output-pump.js';
@@ -62,7 +62,7 @@ export function runJob(command: readonly string[], options: JobOptions): { spawn
   const timeout = options.timeoutMs === undefined ? undefined : enforceTimeout(child, options.timeoutMs, options.killGraceMs, options.ownGroup);
   const tail = new TailBuffer(options.tailBytes);
   const sources: Readable[] = pipes
-    ? pipes.map((pipe) => new Socket({ fd: pipe.readFd, readable: true, writable: false }))
+    ? pipes.map((pipe) => readPipe(pipe.readFd))
     : [child.stdout, child.stderr].filter((stream): stream is Readable => stream !== null);
   const pumps = sources.map((source, index) => pumpOutput(source, index === 0 ? process.stdout : process.stderr, tail));
 

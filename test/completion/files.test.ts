@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CLI } from '../support/cli.js';
+import { cliCommand } from '../support/cli.js';
 
 // completions/ ships with the package: it must be what the built CLI generates, so that a new
 // command or option fails `npm test` until `npm run completions` has been run and committed.
@@ -14,7 +14,8 @@ const SCRIPT = join(ROOT, 'scripts', 'completions.mjs');
 const FILES = { bash: 'completions/cronmon.bash', zsh: 'completions/_cronmon', fish: 'completions/cronmon.fish' } as const;
 
 const generated = (shell: string): string => {
-  const result = spawnSync(process.execPath, [CLI, 'completion', shell], { encoding: 'utf8' });
+  const [file, ...args] = cliCommand(['completion', shell]);
+  const result = spawnSync(file, args, { encoding: 'utf8' });
   expect(result.stderr).toBe('');
   return result.stdout;
 };

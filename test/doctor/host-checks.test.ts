@@ -41,7 +41,7 @@ describe('runtimeCheck', () => {
     script: '/home/u/.nvm/versions/node/v22.1.0/bin/cronmon',
     node: '/usr/bin/node',
     cronmon: undefined,
-    trial: { status: 0, stdout: '0.1.0\n', stderr: '' },
+    trial: { status: 0, stdout: 'cronmon 0.1.0 (node v20.20.2)\n', stderr: '' },
     version: '0.1.0',
   };
 

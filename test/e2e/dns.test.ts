@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, cronEnv } from '../support/cli.js';
+import { cliCommand, cronEnv } from '../support/cli.js';
 import { startSentryServer, type TestSentry } from '../support/sentry-server.js';
 
 // A resolver that never answers, and an /etc/hosts of the test's own, in a private mount
@@ -37,7 +37,7 @@ function execWithPrivateDns(dsn: string, slug: string) {
   const started = performance.now();
   const mountAndRun = 'mount --bind "$1" /etc/resolv.conf && mount --bind "$2" /etc/hosts && shift 2 && exec "$@"';
   const args = ['-m', 'sh', '-c', mountAndRun, 'sh', join(dir, 'resolv.conf'), join(dir, 'hosts'),
-    process.execPath, CLI, 'exec', '--slug', slug, '--send-timeout', '1s', '--', 'sh', '-c', 'exit 3'];
+    ...cliCommand(['exec', '--slug', slug, '--send-timeout', '1s', '--', 'sh', '-c', 'exit 3'])];
   const child = spawn('unshare', args, { env: cronEnv({ SENTRY_DSN: dsn }), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOBS, cronEnv, runCli, startCli } from '../support/cli.js';
+import { JOBS, ON_BINARY, cronEnv, runCli, startCli } from '../support/cli.js';
 import { startSentryServer, type TestSentry } from '../support/sentry-server.js';
 import { makeTempDir } from '../support/temp-dirs.js';
 
@@ -162,6 +162,10 @@ describe('cronmon exec passes the job through untouched', () => {
     // pipes cronmon read last is up to the scheduler (a slow reader of stdout delays it).
     const tail = attachment?.data ?? Buffer.alloc(0);
     const end = tail.indexOf('end\n');
+    // Bun's pipe reader (the single executable) holds up to about 128 KiB of stdout before
+    // cronmon sees it, so stderr's "end" may be followed by more than the tail keeps: then the
+    // tail is stdout's last bytes alone (see README, "What differs on Bun").
+    if (ON_BINARY && end < 0) return expect(result.stdout.subarray(-tail.length).equals(tail) && tail.length === 102_400).toBe(true);
     expect(end).toBeGreaterThanOrEqual(0);
     const stdoutTail = Buffer.concat([tail.subarray(0, end), tail.subarray(end + 4)]);
     expect(stdoutTail.length).toBeGreaterThan(90_000);

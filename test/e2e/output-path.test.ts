@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openJobPipes } from '../../src/run/job-pipes.js';
-import { CLI, JOBS, cronEnv, runCli, startCli } from '../support/cli.js';
+import { JOBS, cliCommand, cronEnv, runCli, startCli } from '../support/cli.js';
 import { startSentryServer, type TestSentry } from '../support/sentry-server.js';
 
 // The job sees what it would see bare: real pipes, SIGPIPE, its signals; and cronmon ends when
@@ -54,13 +54,29 @@ describe('the job gets real pipes', () => {
 
   it('dies quietly of SIGPIPE when the reader goes away, as in `yes | head -1`', async () => {
     const slug = uniqueSlug();
-    const pipeline = `"${process.execPath}" "${CLI}" exec --slug ${slug} -- yes | head -1; echo "status \${PIPESTATUS[*]}" >&2`;
+    const cronmon = cliCommand(['exec', '--slug', slug, '--', 'yes']).map((word) => `"${word}"`).join(' ');
+    const pipeline = `${cronmon} | head -1; echo "status \${PIPESTATUS[*]}" >&2`;
     const bare = await runShell('yes | head -1; echo "status ${PIPESTATUS[*]}" >&2');
     const wrapped = await runShell(pipeline, env());
     expect(bare.stderr).toBe('status 141 0\n');
     expect(wrapped.stdout).toBe('y\n');
     expect(wrapped.stderr).toBe('status 141 0\n');
     expect(statuses(slug)).toEqual(['in_progress', 'error']);
+  });
+});
+
+describe("cronmon's own output", () => {
+  it('reaches a reader that takes its time in full, however much there is', async () => {
+    // A report of thousands of adopted crontab lines: several times what a pipe holds.
+    const crontab = Array.from({ length: 3000 }, (_, i) => `${i % 60} 3 * * * ./job-${i}.sh`).join('\n');
+    const file = join(tempDir(), 'crontab');
+    writeFileSync(file, `${crontab}\n`);
+    const direct = await runCli(['crontab', file, '--cronmon-path', '/usr/local/bin/cronmon'], { env: env({ TZ: 'UTC' }) });
+    expect(direct.code).toBe(0);
+    expect(direct.stdout.length).toBeGreaterThan(4 * 65536);
+    const cronmon = cliCommand(['crontab', file, '--cronmon-path', '/usr/local/bin/cronmon']).map((word) => `"${word}"`).join(' ');
+    const slow = await runShell(`${cronmon} | (sleep 0.5; cat)`, env({ TZ: 'UTC' }));
+    expect(slow.stdout).toBe(direct.stdout.toString());
   });
 });
 
@@ -87,7 +103,8 @@ describe('a reader that stalls', () => {
   function startStalled(args: string[]) {
     const [pipe] = openJobPipes(1) ?? [];
     if (!pipe) throw new Error('no FIFO');
-    const child = spawn(process.execPath, [CLI, ...args], { env: env(), stdio: ['ignore', pipe.writeFd, 'pipe'] });
+    const [file, ...argv] = cliCommand(args);
+    const child = spawn(file, argv, { env: env(), stdio: ['ignore', pipe.writeFd, 'pipe'] });
     closeSync(pipe.writeFd);
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

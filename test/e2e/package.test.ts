@@ -53,6 +53,6 @@ describe.skipIf(!inGit)('the npm package', () => {
     expect(notices).not.toMatch(/^(vitest|esbuild|typescript) /m);
     expect(notices).toContain('Permission is hereby granted, free of charge');
 
-    expect(execFileSync(join(prefix, 'bin', 'cronmon'), ['--version'], { env: cronEnv(), encoding: 'utf8' })).toBe(`${version}\n`);
+    expect(execFileSync(join(prefix, 'bin', 'cronmon'), ['--version'], { env: cronEnv(), encoding: 'utf8' })).toBe(`cronmon ${version} (node ${process.version})\n`);
   });
 });

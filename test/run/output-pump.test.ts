@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { closeSync, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -79,6 +80,35 @@ describe('pumpOutput', () => {
     reader.stdin!.end();
     await exited(reader);
     expect(readFileSync(path).equals(pattern(length))).toBe(true);
+  });
+
+  it('waits for a target that asks to, also when it keeps its queue out of sight (Bun’s stdout)', async () => {
+    const written: string[] = [];
+    // write() says "wait", writableLength says nothing is queued, 'drain' comes when it comes.
+    const target = Object.assign(new EventEmitter(), {
+      destroyed: false,
+      errored: null,
+      writableLength: 0,
+      write: (chunk: Buffer) => written.push(chunk.toString()) < 0,
+    }) as unknown as Writable;
+    const source = new PassThrough();
+    const tail = new TailBuffer(100);
+    const pumped = pumpOutput(source, target, tail).done;
+    for (const chunk of ['one ', 'two ', 'three']) source.write(chunk);
+    source.end();
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    await settle();
+    expect(written).toEqual(['one ']);
+    expect(source.isPaused()).toBe(true);
+    target.emit('drain');
+    await settle();
+    expect(written).toEqual(['one ', 'two ']);
+    target.emit('drain');
+    await settle();
+    target.emit('drain');
+    await pumped;
+    expect(written.join('')).toBe('one two three');
+    expect(tail.snapshot().toString()).toBe('one two three');
   });
 
   it('keeps the event loop free and memory flat while the reader has stalled', async () => {

@@ -1,9 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeTempDir } from './temp-dirs.js';
 
-export const CLI = fileURLToPath(new URL('../../bin/cronmon', import.meta.url));
+// The cronmon under test: bin/cronmon on this Node (the npm package), or the single executable
+// that CRONMON_BIN names (`CRONMON_BIN=build/cronmon-linux-x64 npx vitest run test/e2e`).
+export const BINARY = process.env.CRONMON_BIN ? resolve(process.env.CRONMON_BIN) : undefined;
+export const CLI = BINARY ?? fileURLToPath(new URL('../../bin/cronmon', import.meta.url));
+// Tests of what only the npm package has (bin/cronmon's code cache, the modules Node loads) are
+// skipped for a single executable, which has neither.
+export const ON_BINARY = BINARY !== undefined;
+
+/** The command line that starts cronmon with these arguments: file first. */
+export function cliCommand(args: readonly string[]): [string, ...string[]] {
+  return BINARY === undefined ? [process.execPath, CLI, ...args] : [BINARY, ...args];
+}
 export const JOBS = fileURLToPath(new URL('../fixtures/jobs/', import.meta.url));
 
 export interface CliResult {
@@ -34,7 +45,8 @@ export function cronEnv(extra: Record<string, string | undefined> = {}): NodeJS.
 // Spawns the built CLI exactly as a crontab line would: `cronmon <args>` with its own env.
 export function startCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; input?: Buffer | string; cwd?: string } = {}): CliRun {
   const started = performance.now();
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const [file, ...argv] = cliCommand(args);
+  const child = spawn(file, argv, {
     env: options.env ?? cronEnv(),
     cwd: options.cwd,
     stdio: ['pipe', 'pipe', 'pipe'],
