@@ -61,7 +61,7 @@ export async function httpRequest(method: string, url: string, options: RequestO
       guard.track(socket);
     } else {
       if (proxy) peer = proxy.label;
-      socket = await open(target, proxy, network, guard, () => (peer = throughProxy(target, proxy)));
+      socket = await open(target, proxy, network, guard, () => (peer = throughProxy(target, proxy)), options.pool === undefined);
     }
     peer = throughProxy(target, proxy);
     requestSent = true;
@@ -86,7 +86,7 @@ const throughProxy = (target: URL, proxy: ProxyRoute | undefined) => (proxy ? `$
 
 // A connected socket to the target: TCP (+TLS), or through the proxy: TCP (+TLS) to it, then for
 // https a CONNECT tunnel and TLS inside it, with the target's name as SNI.
-async function open(target: URL, proxy: ProxyRoute | undefined, network: Network, guard: Guard, onTunnel: () => void): Promise<Socket> {
+async function open(target: URL, proxy: ProxyRoute | undefined, network: Network, guard: Guard, onTunnel: () => void, oneRequest: boolean): Promise<Socket> {
   const secure = target.protocol === 'https:';
   const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = Number(target.port) || (secure ? 443 : 80);
@@ -94,10 +94,11 @@ async function open(target: URL, proxy: ProxyRoute | undefined, network: Network
   const tls = () => process.getBuiltinModule('node:tls');
   const sni = net.isIP(host) ? {} : { servername: host };
   if (!proxy) {
-    // On Bun its own sockets: its node:net costs about 10 ms of start-up. They know no extra CAs,
-    // and queue what is written until they are connected (so no waiting for 'connect' here). What
-    // transport does with a socket (on, off, listeners, write, destroy) they do alike.
-    const fast = network.trust === undefined ? bunConnection({ host, port, secure, lookup: lookupHost }) : undefined;
+    // On Bun, for one request (a check-in, not the REST API's kept-alive pages): its own sockets,
+    // as its node:net costs about 10 ms of start-up. They know no extra CAs, and queue what is
+    // written until they are connected (so no waiting for 'connect' here). What is done here
+    // with a socket (on, off, listeners, write, destroy) they do alike.
+    const fast = oneRequest && network.trust === undefined ? bunConnection({ host, port, secure, lookup: lookupHost }) : undefined;
     if (fast) return guard.track(fast as unknown as Socket);
     const socket = secure ? tls().connect({ host, port, lookup: lookupHost, ...sni, ...trustOptions(network.trust) }) : net.connect({ host, port, lookup: lookupHost });
     return guard.within(ready(guard.track(socket), secure ? 'secureConnect' : 'connect'));

@@ -92,7 +92,8 @@ const cachedFile = (dir: string): string => {
 const nodeCodeCache = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache !== 'function';
 const NODE_20_ONLY = 'the planted file is V8 cached data as bin/cronmon uses it on Node 20';
 
-describe('the compile cache trusts only what the user alone can write', () => {
+// bin/cronmon's code cache is Node's: the single executable has none.
+describe.skipIf(ON_BINARY)('the compile cache trusts only what the user alone can write', () => {
   it('runs a cache file only from a private directory: a planted one from any other never runs', async (context) => {
     context.skip(!nodeCodeCache, NODE_20_ONLY);
     const env = privateEnv();

@@ -5,7 +5,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync,
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cronUnescape, parseCrontabText, type JobLine } from '../../src/crontab/parse.js';
-import { CLI, runCli, runCliOrKill } from '../support/cli.js';
+import { BINARY, CLI, cliCommand, runCli, runCliOrKill } from '../support/cli.js';
 import { crontabTestDirs } from '../support/crontab-dirs.js';
 import { otherUser } from '../support/other-user.js';
 import { startSentryServer, type TestSentry } from '../support/sentry-server.js';
@@ -172,7 +172,7 @@ describe('cronmon crontab --system', () => {
     const bigText = Array.from({ length: 16 }, (_, n) => `0 3 * * * root ./job-${n}.sh\n`).join('');
     writeFileSync(big, bigText);
     const limited = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn('sh', ['-c', 'ulimit -f 1 && exec "$@"', 'sh', process.execPath, CLI, 'crontab', '--system', crontab, join(etc, 'cron.d'), '--apply'], {
+      const child = spawn('sh', ['-c', 'ulimit -f 1 && exec "$@"', 'sh', ...cliCommand(['crontab', '--system', crontab, join(etc, 'cron.d'), '--apply'])], {
         env: env(),
         stdio: ['ignore', 'ignore', 'pipe'],
       });
@@ -321,7 +321,7 @@ describe('a wrapped system crontab line, run as cron runs it', () => {
     const [rootJob] = jobsOf(crontab);
     const [noNodeJob] = jobsOf(noNode);
     expect(rootJob?.command).toMatch(new RegExp(`^${CLI} exec --slug root-${process.pid} `));
-    expect(noNodeJob?.command).toMatch(new RegExp(`^${process.execPath} ${CLI} exec --slug no-node-${process.pid} `));
+    expect(noNodeJob?.command).toMatch(new RegExp(`^${BINARY ?? `${process.execPath} ${CLI}`} exec --slug no-node-${process.pid} `));
     const home = join(etc, 'root-home');
     mkdirSync(home);
     expect(await runAsCron(rootJob!, home)).toBe(0);

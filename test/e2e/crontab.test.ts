@@ -3,7 +3,7 @@ import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, r
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cronUnescape, parseCrontabText, type JobLine } from '../../src/crontab/parse.js';
-import { CLI, runCli, runCliOrKill } from '../support/cli.js';
+import { BINARY, CLI, cliCommand, runCli, runCliOrKill } from '../support/cli.js';
 import { crontabTestDirs } from '../support/crontab-dirs.js';
 import { otherUser } from '../support/other-user.js';
 import { startSentryServer, type TestSentry } from '../support/sentry-server.js';
@@ -132,7 +132,7 @@ describe('cronmon crontab <file>', () => {
     const text = Array.from({ length: 16 }, (_, n) => `0 3 * * * ./job-${n}.sh\n`).join('');
     const { dir, file } = crontabFile(text);
     const limited = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn('sh', ['-c', 'ulimit -f 1 && exec "$@"', 'sh', process.execPath, CLI, 'crontab', file, '--apply'], { env: env(), stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn('sh', ['-c', 'ulimit -f 1 && exec "$@"', 'sh', ...cliCommand(['crontab', file, '--apply'])], { env: env(), stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       child.on('close', (code) => resolve({ code, stderr }));
@@ -335,7 +335,7 @@ describe('a wrapped line, run as cron runs it', () => {
     expect(applied.code).toBe(0);
     expect(applied.stderr).toBe('');
     const [job] = parseCrontabText(readFileSync(file, 'utf8')).filter((line): line is JobLine => line.kind === 'job');
-    expect(job?.command).toBe(`${process.execPath} ${CLI} exec --slug no-node-${process.pid} --schedule '0 3 * * *' -- touch ran # cronmon: slug=no-node-${process.pid}`);
+    expect(job?.command).toBe(`${BINARY ?? `${process.execPath} ${CLI}`} exec --slug no-node-${process.pid} --schedule '0 3 * * *' -- touch ran # cronmon: slug=no-node-${process.pid}`);
     expect(await runLine(job!, dir, { PATH: bin, SENTRY_DSN: sentry.dsn })).toBe(0);
     expect(existsSync(join(dir, 'ran'))).toBe(true);
     expect(sentry.checkIns().filter((c) => c.slug === `no-node-${process.pid}`).map((c) => c.status)).toEqual(['in_progress', 'ok']);

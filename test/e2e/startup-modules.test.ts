@@ -34,7 +34,7 @@ describe.skipIf(ON_BINARY)('exec loads only what it needs', () => {
   });
 });
 
-describe('delivery loads only what it needs', () => {
+describe.skipIf(ON_BINARY)('delivery loads only what it needs', () => {
   it('sends small check-ins without zlib, and a proxied http DSN without TLS or node:http', async () => {
     const { startForwardProxy } = await import('../support/forward-proxy.js');
     const proxy = await startForwardProxy();

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { CLI } from './cli.js';
+import { cliCommand } from './cli.js';
 
 // Runs the built CLI with a pseudo-terminal as its stdin, stdout and stderr, as in an
 // interactive shell: Python's pty module makes the terminal and copies what the CLI writes to
@@ -30,7 +30,7 @@ export interface TerminalRun {
 }
 
 export function startInTerminal(args: readonly string[], env: NodeJS.ProcessEnv): TerminalRun {
-  const child = spawn('python3', ['-c', RELAY, process.execPath, CLI, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('python3', ['-c', RELAY, ...cliCommand(args)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let text = '';
   child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
