@@ -1,5 +1,5 @@
 import { runCli } from './cli/program.js';
-import { flushed } from './runtime.js';
+import { flushed } from './util/runtime.js';
 
 // A reader that goes away (cronmon … | head) is not an error worth a stack trace: cronmon ends
 // quietly. Except while `exec` forwards a job's output: its pump listens too, and passes the

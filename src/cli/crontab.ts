@@ -13,7 +13,7 @@ export function makeCrontabCommand(): Command {
   // No --verbose: crontab makes no requests.
   addQuietOption(command);
   return command.action(async (paths: string[], flags: Record<string, unknown>) => {
-    const { runCrontab } = await import('../crontab/run-crontab.js');
+    const { runCrontab } = await import('../commands/crontab.js');
     await runCrontab(paths, flags, process.env, process.stderr.isTTY === true);
   });
 }

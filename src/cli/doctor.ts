@@ -13,7 +13,7 @@ export function makeDoctorCommand(): Command {
   addOutputOptions(command, 'print only the checks that warn or fail');
   return command.action(async (flags: Record<string, unknown>) => {
     const [{ runDoctor }, { formatChecks, formatChecksJson }, { failed }] = await Promise.all([
-      import('../doctor/run-doctor.js'),
+      import('../commands/doctor.js'),
       import('../doctor/format.js'),
       import('../doctor/check.js'),
     ]);

@@ -46,11 +46,8 @@ function addExecOptions(command: Command, { slugArgument = false } = {}): void {
   addOutputOptions(command);
 }
 
+// The work itself, loaded once the options are known to be right.
 async function runExec(job: string[], flags: Record<string, unknown>): Promise<void> {
-  const [{ resolveExecOptions }, { runMonitoredJob }] = await Promise.all([
-    import('../config/exec-settings.js'),
-    import('../run/monitored-job.js'),
-  ]);
-  const options = await resolveExecOptions(job, flags, process.env, process.stderr.isTTY === true, process.stdin.isTTY === true);
-  process.exitCode = await runMonitoredJob(options);
+  const { runExec: run } = await import('../commands/exec.js');
+  await run(job, flags);
 }

@@ -17,22 +17,7 @@ export function makeHeartbeatCommand(): Command {
   addConfigOption(command);
   addOutputOptions(command);
   return command.action(async (flags: Record<string, unknown>) => {
-    const [{ resolveHeartbeatOptions }, { sendHeartbeat }] = await Promise.all([
-      import('../config/heartbeat-settings.js'),
-      import('../sentry/heartbeat.js'),
-    ]);
-    const options = await resolveHeartbeatOptions(flags, process.env, process.stderr.isTTY === true);
-    const { checkInId, delivery } = await sendHeartbeat(options);
-    const delivered = delivery.outcome === 'sent' || options.dryRun;
-    if (flags.json) {
-      const { slug, environment, status } = options;
-      process.stdout.write(`${JSON.stringify({ check_in_id: checkInId, slug, environment, status, delivered })}\n`);
-    } else if (options.status === 'in_progress') {
-      process.stdout.write(`${checkInId}\n`);
-    }
-    if (!delivered) {
-      options.log.error(`${delivery.label} for ${options.slug} was not delivered: ${delivery.reason ?? 'unknown reason'}`);
-      process.exitCode = 1;
-    }
+    const { runHeartbeat } = await import('../commands/heartbeat.js');
+    await runHeartbeat(flags);
   });
 }

@@ -10,7 +10,7 @@ export function makeMonitorsCommand(): Command {
   addConfigOption(list);
   addOutputOptions(list);
   list.action(async (flags: Record<string, unknown>) => {
-    const { runMonitorsList } = await import('../sentry/list-monitors.js');
+    const { runMonitorsList } = await import('../commands/monitors-list.js');
     process.exitCode = await runMonitorsList(flags, process.env, process.stderr.isTTY === true);
   });
   return new Command('monitors').description('manage Sentry cron monitors').enablePositionalOptions().addCommand(list).addCommand(makeMonitorsRunCommand());

@@ -1,8 +1,8 @@
 import { Command, CommanderError } from 'commander';
-import { isCronmonError, messageOf } from '../errors.js';
-import { RUNTIME } from '../runtime.js';
-import { printable } from '../safe-text.js';
-import { VERSION } from '../version.js';
+import { isCronmonError, messageOf } from '../util/errors.js';
+import { RUNTIME } from '../util/runtime.js';
+import { printable } from '../util/safe-text.js';
+import { VERSION } from '../util/version.js';
 import { makeCompletionCommand } from './completion.js';
 import { makeCrontabCommand } from './crontab.js';
 import { makeDoctorCommand } from './doctor.js';
@@ -64,7 +64,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       return error.exitCode;
     }
     // A bug: one line under cron; where it happened only when asked for.
-    const { isOn } = await import('../config/reporting-settings.js');
+    const { isOn } = await import('../config/sourced.js');
     const stack = isOn(process.env.CRONMON_DEBUG) && error instanceof Error ? error.stack : undefined;
     process.stderr.write(`cronmon: unexpected error: ${printable(messageOf(error))}${stack ? `\n${stack}` : ' (CRONMON_DEBUG=1 shows where)'}\n`);
     return 1;

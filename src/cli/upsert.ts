@@ -20,7 +20,7 @@ export function makeUpsertCommand(): Command {
   addConfigOption(command);
   addOutputOptions(command);
   return command.action(async (flags: Record<string, unknown>) => {
-    const { runUpsert } = await import('../sentry/apply-monitors.js');
+    const { runUpsert } = await import('../commands/upsert.js');
     process.exitCode = await runUpsert(flags, process.env, process.stderr.isTTY === true);
   });
 }

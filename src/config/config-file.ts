@@ -1,10 +1,10 @@
-import { CronmonError, isCronmonError } from '../errors.js';
+import { CronmonError, isCronmonError } from '../util/errors.js';
 import { normaliseEnvironment } from '../monitor/environment.js';
 import { buildMonitorConfig, type MonitorConfigInput } from '../monitor/monitor-config.js';
 import { requireSlug } from '../monitor/slug.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../util/duration.js';
 import { checkHeader } from './headers.js';
-import { isRecord as isObject } from '../is-record.js';
+import { isRecord as isObject } from '../util/is-record.js';
 
 // One monitor declared in the config file (monitors as code).
 export interface MonitorEntry extends MonitorConfigInput {

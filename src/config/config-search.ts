@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { readIfRegular } from '../safe-fs.js';
+import { readIfRegular } from '../util/safe-fs.js';
 import { readFoundFile, whyUntrusted, type Warn } from './trusted-file.js';
 
 // Where cronmon looks for its config (the places cosmiconfig searches for `cronmon`), nearest

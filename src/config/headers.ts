@@ -1,4 +1,4 @@
-import { usageError } from '../errors.js';
+import { usageError } from '../util/errors.js';
 
 // Extra request headers (--header, `headers` in the config file), for a self-hosted Sentry behind
 // an access proxy.

@@ -1,7 +1,7 @@
 import { basename, extname, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { CronmonError, isCronmonError } from '../errors.js';
-import { kindOf, readIfRegular } from '../safe-fs.js';
+import { CronmonError, isCronmonError } from '../util/errors.js';
+import { kindOf, readIfRegular } from '../util/safe-fs.js';
 import { validateConfig, type CronmonConfig } from './config-file.js';
 import { findConfigFile, type FoundConfig } from './config-search.js';
 import type { Warn } from './trusted-file.js';

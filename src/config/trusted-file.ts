@@ -1,6 +1,6 @@
 import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
-import { isWritableByOthers, kindOf, readIfRegular } from '../safe-fs.js';
+import { isWritableByOthers, kindOf, readIfRegular } from '../util/safe-fs.js';
 
 // Config files (cronmon's own, .sentryclirc) are found by searching upwards from the working
 // directory, so one may be waiting in a directory the user does not control: a .cronmonrc.js

@@ -5,8 +5,8 @@ import { spawn } from 'node:child_process';
 import { constants, existsSync, realpathSync, statSync } from 'node:fs';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { CronmonError, usageError } from '../errors.js';
-import { makeDirs, writeFileAtomic } from '../safe-fs.js';
+import { CronmonError, usageError } from '../util/errors.js';
+import { makeDirs, writeFileAtomic } from '../util/safe-fs.js';
 
 /** A failure of crontab(1) or of writing the result: exit 1, as server failures elsewhere. */
 const systemError = (message: string, options?: { cause?: unknown }) => new CronmonError('system', message, options);

@@ -3,8 +3,8 @@
 
 import { readdirSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { usageError } from '../errors.js';
-import { kindOf, readIfRegular } from '../safe-fs.js';
+import { usageError } from '../util/errors.js';
+import { kindOf, readIfRegular } from '../util/safe-fs.js';
 
 export const SYSTEM_CRONTAB = '/etc/crontab';
 export const SYSTEM_CRON_DIR = '/etc/cron.d';

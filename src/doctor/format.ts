@@ -1,4 +1,4 @@
-import { printable, printableJson } from '../safe-text.js';
+import { printable, printableJson } from '../util/safe-text.js';
 import { failed, type Check, type CheckName, type Level } from './check.js';
 
 // How doctor shows its checks: one line each (symbol, what, detail, fix), or JSON.

@@ -1,6 +1,7 @@
-import { formatDuration } from '../config/duration.js';
-import type { DsnSetting, Sourced } from '../config/reporting-settings.js';
-import { maskUrlCredentials } from '../safe-text.js';
+import { formatDuration } from '../util/duration.js';
+import type { Sourced } from '../config/sourced.js';
+import type { DsnSetting } from '../sentry/dsn.js';
+import { maskUrlCredentials } from '../util/safe-text.js';
 import { errorDetail } from '../sentry/api.js';
 import { maskDsn } from '../sentry/dsn.js';
 import { ProxyFailure } from '../sentry/network.js';

@@ -1,4 +1,4 @@
-import { usageError } from '../errors.js';
+import { usageError } from '../util/errors.js';
 
 // Relay parses check_in_id (and event_id, trace_id) as a UUID, 32 hex digits with or without
 // dashes, any case, and re-serialises it as 32 lowercase hex digits; sending that form keeps

@@ -1,4 +1,4 @@
-import { usageError } from '../errors.js';
+import { usageError } from '../util/errors.js';
 
 export const DEFAULT_ENVIRONMENT = 'production';
 

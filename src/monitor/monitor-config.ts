@@ -1,4 +1,4 @@
-import { usageError } from '../errors.js';
+import { usageError } from '../util/errors.js';
 import { parseCrontab, parseInterval, type Schedule } from './schedule.js';
 import { isValidTimezone } from './timezone.js';
 

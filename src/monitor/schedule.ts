@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import { usageError } from '../errors.js';
+import { usageError } from '../util/errors.js';
 
 export const INTERVAL_UNITS = ['year', 'month', 'week', 'day', 'hour', 'minute'] as const;
 export type IntervalUnit = (typeof INTERVAL_UNITS)[number];

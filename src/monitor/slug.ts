@@ -1,4 +1,4 @@
-import { usageError } from '../errors.js';
+import { usageError } from '../util/errors.js';
 
 // Sentry stores a monitor under a rewritten slug: relay keeps the first 50 characters, then the
 // monitor consumer runs Django's slugify and cuts to 50 again. Sending the rewritten form

@@ -1,10 +1,10 @@
-import { isCronmonError } from '../errors.js';
+import { isCronmonError } from '../util/errors.js';
 import { UUID } from '../monitor/check-in-id.js';
 import { parseCrontab, INTERVAL_UNITS } from '../monitor/schedule.js';
 import { normaliseSlug } from '../monitor/slug.js';
 import { isValidTimezone } from '../monitor/timezone.js';
 import { validateCheckInDuration, MAX_CHECKIN_MARGIN, MAX_MAX_RUNTIME, MAX_THRESHOLD } from '../monitor/monitor-config.js';
-import { isRecord as isObject } from '../is-record.js';
+import { isRecord as isObject } from '../util/is-record.js';
 
 // What relay and Sentry's consumer do with one check-in payload (protocol §4–§6). "relay"
 // rejections make the item fail to parse; "sentry" ones are processing errors after a 2xx.

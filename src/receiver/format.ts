@@ -1,5 +1,5 @@
 import { describeSchedule } from '../monitor/monitor-plan.js';
-import { printable } from '../safe-text.js';
+import { printable } from '../util/safe-text.js';
 import type { ReceiverRecord } from './ingest.js';
 
 // How `cronmon listen` shows what it received: one line per record, or one JSON object. Every

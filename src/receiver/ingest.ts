@@ -3,7 +3,7 @@ import { UUID } from '../monitor/check-in-id.js';
 import { SENTRY_CHECK_INS_PER_MINUTE } from '../monitor/check-in-limits.js';
 import { judgeCheckIn, type ReceivedCheckIn } from './check-in-rules.js';
 import { MalformedEnvelope, parseEnvelope, type EnvelopeItem } from './envelope.js';
-import { isRecord as isObject } from '../is-record.js';
+import { isRecord as isObject } from '../util/is-record.js';
 
 // Sentry's ingest endpoints as a pure request → answer function: the envelope endpoint and the
 // HTTP cron endpoint, with relay's framing, size and auth rules and the consumer's check-in

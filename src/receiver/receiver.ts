@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { CronmonError } from '../errors.js';
+import { CronmonError } from '../util/errors.js';
 import { createReceiverServer, listen } from './http.js';
 import { createIngest, type ReceiverRecord } from './ingest.js';
 

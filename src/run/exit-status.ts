@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../util/duration.js';
 
 export type JobOutcome =
   | { kind: 'exited'; exitCode: number }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bunPipe } from '../runtime.js';
+import { bunPipe } from '../util/runtime.js';
 
 // The job's stdout and stderr, when cronmon keeps a tail: real pipes, as a shell pipeline gives.
 // Node's own 'pipe' stdio is a Unix socket pair, on which `> /dev/stdout` fails (ENXIO) and a

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, renameSync } from 'node:fs';
-import { CronmonError } from '../errors.js';
-import { writeTempFile } from '../safe-fs.js';
+import { CronmonError } from '../util/errors.js';
+import { writeTempFile } from '../util/safe-fs.js';
 import { hold, isAlive, readInfo, sameHolder, tryUnlink, type Attempt, type HolderInfo } from './lock-holder.js';
 
 // The lock file as the lock (see lock.ts), where no Unix socket can be used.

@@ -1,7 +1,7 @@
 import type { Lock } from './lock.js';
 import { unlinkSync } from 'node:fs';
-import { readIfRegular, writeFileAtomic } from '../safe-fs.js';
-import { CronmonError } from '../errors.js';
+import { readIfRegular, writeFileAtomic } from '../util/safe-fs.js';
+import { CronmonError } from '../util/errors.js';
 
 // What every lock mechanism shares: who holds the lock (written to the lock file, told to a
 // run that finds it busy), and releasing held locks however cronmon exits.

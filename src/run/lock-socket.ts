@@ -1,6 +1,6 @@
 import { lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
-import { CronmonError } from '../errors.js';
+import { CronmonError } from '../util/errors.js';
 import { hold, parseInfo, readInfo, sameHolder, tryUnlink, writeInfo, type Attempt, type HolderInfo } from './lock-holder.js';
 
 // The socket mechanisms of --lock (see lock.ts): a holder listens, a busy run connects.

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CronmonError } from '../errors.js';
-import { formatDuration } from '../config/duration.js';
-import { isOwnedByCurrentUser, kernelFilesystemOf, makeDirs } from '../safe-fs.js';
+import { CronmonError } from '../util/errors.js';
+import { formatDuration } from '../util/duration.js';
+import { isOwnedByCurrentUser, kernelFilesystemOf, makeDirs } from '../util/safe-fs.js';
 import { tryFile } from './lock-file.js';
 import { refuseForeignFile, type Attempt, type HolderInfo } from './lock-holder.js';
 import { tryPrivateSocket, trySocket } from './lock-socket.js';
@@ -42,7 +42,7 @@ export interface LockOptions {
   waitMs: number;
   // An explicit `--lock FILE`; undefined means the default file for slug+environment.
   file?: string | undefined;
-  // cronmon's cache directory (src/config/paths.ts): the default file is in its locks/ otherwise.
+  // cronmon's cache directory (src/util/paths.ts): the default file is in its locks/ otherwise.
   cacheDir: string;
   // For tests: force one mechanism. Default: 'private-socket' for the default lock, 'socket'
   // (abstract) for an explicit file on Linux, 'file' elsewhere.

@@ -1,4 +1,4 @@
-import type { Log } from '../log.js';
+import type { Log } from '../util/log.js';
 import { newId, randomHex } from '../monitor/check-in-id.js';
 import type { MonitorConfig } from '../monitor/monitor-config.js';
 import { buildCheckIn, type CheckInStatus } from '../sentry/check-in.js';

@@ -1,6 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheKey, writeStateFile } from '../config/paths.js';
+import { cacheKey, writeStateFile } from '../util/paths.js';
 
 // Quiet outages. cron mails whatever a run prints, so a Sentry outage would send a mail for
 // every run of every job until it ends. A failed delivery is said on the first run that fails

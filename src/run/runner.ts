@@ -1,7 +1,7 @@
 import { spawn, type StdioOptions } from 'node:child_process';
 import { closeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { readPipe } from '../runtime.js';
+import { readPipe } from '../util/runtime.js';
 import { outcomeOfExit, outcomeOfSpawnError, TIMEOUT_EXIT_CODE, type JobOutcome } from './exit-status.js';
 import { openJobPipes } from './job-pipes.js';
 import { pumpOutput, type OutputPump } from './output-pump.js';

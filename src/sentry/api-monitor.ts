@@ -1,4 +1,4 @@
-import { isRecord } from '../is-record.js';
+import { isRecord } from '../util/is-record.js';
 import type { ApiMonitor } from '../monitor/monitor-plan.js';
 
 // What cronmon reads of a monitor the REST API returned, checked before use: a proxy's page or

@@ -1,5 +1,5 @@
-import { CronmonError } from '../errors.js';
-import { maskUrlCredentials } from '../safe-text.js';
+import { CronmonError } from '../util/errors.js';
+import { maskUrlCredentials } from '../util/safe-text.js';
 import { Deadline } from './deadline.js';
 import type { ConnectionPool } from './keep-alive.js';
 import type { Network } from './network.js';

@@ -1,7 +1,14 @@
 import { getEnvelopeEndpointWithUrlEncodedAuth, type DsnComponents } from '@sentry/core';
-import { CLIENT_NAME, VERSION } from '../version.js';
+import { CLIENT_NAME, VERSION } from '../util/version.js';
 
 export type Dsn = DsnComponents;
+
+// A DSN as found in the settings: as written, where it came from, and what parsing made of it.
+export interface DsnSetting {
+  raw: string;
+  source: string;
+  parsed: DsnResult;
+}
 
 export type DsnResult = { ok: true; dsn: Dsn } | { ok: false; reason: string };
 

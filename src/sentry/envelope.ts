@@ -1,5 +1,5 @@
 import { createEnvelope, serializeEnvelope, type Envelope } from '@sentry/core';
-import { CLIENT_NAME, VERSION } from '../version.js';
+import { CLIENT_NAME, VERSION } from '../util/version.js';
 import type { CheckIn } from './check-in.js';
 import type { FailureEvent } from './failure-event.js';
 

@@ -1,4 +1,4 @@
-import { CLIENT_NAME, VERSION } from '../version.js';
+import { CLIENT_NAME, VERSION } from '../util/version.js';
 
 // The event that carries a run's output tail. It is linked to the monitor by
 // contexts.monitor.slug (indexed as the `monitor.slug` tag) and to the run's check-ins by the

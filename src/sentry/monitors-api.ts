@@ -1,5 +1,5 @@
-import { isHttpUrl } from '../config/api-settings.js';
-import { CronmonError } from '../errors.js';
+import { isHttpUrl } from '../util/http-url.js';
+import { CronmonError } from '../util/errors.js';
 import type { ApiMonitor } from '../monitor/monitor-plan.js';
 import { describeApiError, nextCursor, readJson, type ApiClient } from './api.js';
 import { isApiMonitor } from './api-monitor.js';

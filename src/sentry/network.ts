@@ -1,6 +1,6 @@
 // How cronmon reaches a host: the proxies the user set (applied per URL by ./proxy.ts, which
 // loads only when one is set), the CAs to trust besides Node's, and extra request headers.
-// Built from flags, environment and files in src/config/network-settings.ts.
+// Built from flags, environment and files in src/commands/network-settings.ts.
 
 export interface ProxySource {
   value: string;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { cacheKey, readStateFile, writeStateFile } from '../config/paths.js';
+import { cacheKey, readStateFile, writeStateFile } from '../util/paths.js';
 
 // Sentry drops check-ins beyond SENTRY_CHECK_INS_PER_MINUTE (src/monitor/check-in-limits.ts)
 // after answering 2xx. Each heartbeat is a fresh process, so the recent check-ins of a monitor

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { lookupHost } from './lookup.js';
 import type { SecureContext } from 'node:tls';
-import { USER_AGENT } from '../version.js';
+import { USER_AGENT } from '../util/version.js';
 import { ProxyFailure, type ProxySettings, type ProxySource } from './network.js';
 import { matchesNoProxy } from './no-proxy.js';
 import { isRetryStatus } from './retry.js';

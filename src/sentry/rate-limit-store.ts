@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { cacheKey, readStateFile, writeStateFile } from '../config/paths.js';
+import { cacheKey, readStateFile, writeStateFile } from '../util/paths.js';
 import type { Dsn } from './dsn.js';
 import { activeRateLimits, type RateLimits } from './rate-limits.js';
 

@@ -1,4 +1,4 @@
-import type { Log } from '../log.js';
+import type { Log } from '../util/log.js';
 import type { Deadline } from './deadline.js';
 import { dsnOrigin, envelopeUrl, maskEnvelopeUrl, redact, type Dsn } from './dsn.js';
 import { DIRECT, type Network } from './network.js';

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
-import { formatDuration } from '../config/duration.js';
-import { bunConnection } from '../runtime.js';
-import { USER_AGENT } from '../version.js';
+import { formatDuration } from '../util/duration.js';
+import { bunConnection } from '../util/runtime.js';
+import { USER_AGENT } from '../util/version.js';
 import type { Deadline } from './deadline.js';
 import { lookupHost } from './lookup.js';
 import { MalformedResponse, ResponseReader, formatRequest, type HttpResponse } from './http1.js';

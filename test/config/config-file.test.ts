@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/config-file.js';
-import { CronmonError } from '../../src/errors.js';
+import { CronmonError } from '../../src/util/errors.js';
 
 const FILE = '/etc/cronmon/cronmon.config.json';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
-import { CronmonError } from '../../src/errors.js';
+import { CronmonError } from '../../src/util/errors.js';
 import { tempProject } from './temp-project.js';
 
 async function configErrorOf(run: () => Promise<unknown>): Promise<CronmonError> {

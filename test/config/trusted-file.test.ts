@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { searchDirs } from '../../src/config/config-search.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { loadSentryCliRc } from '../../src/config/sentryclirc.js';
-import { CronmonError } from '../../src/errors.js';
+import { CronmonError } from '../../src/util/errors.js';
 import { otherUser } from '../support/other-user.js';
 import { tempProject, type TempProject } from './temp-project.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { VERSION } from '../../src/version.js';
+import { VERSION } from '../../src/util/version.js';
 import { ON_BINARY, runCli } from '../support/cli.js';
 
 // A bug report starts with `cronmon --version`: it says which runtime this cronmon runs on (the

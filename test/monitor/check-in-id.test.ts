@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CronmonError } from '../../src/errors.js';
+import { CronmonError } from '../../src/util/errors.js';
 import { newId, normaliseCheckInId } from '../../src/monitor/check-in-id.js';
 import { vectors } from '../support/vectors.js';
 

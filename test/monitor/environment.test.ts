@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CronmonError } from '../../src/errors.js';
+import { CronmonError } from '../../src/util/errors.js';
 import { DEFAULT_ENVIRONMENT, normaliseEnvironment } from '../../src/monitor/environment.js';
 import { vectors } from '../support/vectors.js';
 import { errorOf } from '../support/errors.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildMonitorConfig, type MonitorConfig } from '../../src/monitor/monitor-config.js';
 import { createBody, describeSchedule, diffMonitor, restConfig, updateBody, type ApiMonitor } from '../../src/monitor/monitor-plan.js';
-import { formatMonitorTable, healthOf } from '../../src/monitor/monitor-table.js';
+import { formatMonitorTable, healthOf } from '../../src/commands/monitor-table.js';
 
 const config = (input: Parameters<typeof buildMonitorConfig>[0]): MonitorConfig => {
   const built = buildMonitorConfig(input);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CronmonError } from '../../src/errors.js';
+import { CronmonError } from '../../src/util/errors.js';
 import { buildMonitorConfig } from '../../src/monitor/monitor-config.js';
 import { INTERVAL_UNITS, parseCrontab, parseInterval } from '../../src/monitor/schedule.js';
 import { vectors } from '../support/vectors.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isCronmonError } from '../../src/errors.js';
+import { isCronmonError } from '../../src/util/errors.js';
 import { acquireLock, defaultLockFile, type Lock, type LockOptions } from '../../src/run/lock.js';
 
 const HOLD_LOCK = fileURLToPath(new URL('../fixtures/jobs/hold-lock.mjs', import.meta.url));

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Log } from '../../src/log.js';
+import type { Log } from '../../src/util/log.js';
 import { runMonitoredJob, type MonitoredJobOptions, type RunHooks } from '../../src/run/monitored-job.js';
 import type { Deadline } from '../../src/sentry/deadline.js';
 import type { Delivery, Reporter } from '../../src/sentry/reporter.js';

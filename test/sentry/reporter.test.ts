@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLog } from '../../src/log.js';
+import { createLog } from '../../src/util/log.js';
 import { newId, randomHex } from '../../src/monitor/check-in-id.js';
 import { buildCheckIn } from '../../src/sentry/check-in.js';
 import { Deadline } from '../../src/sentry/deadline.js';

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { CronmonError } from '../../src/errors.js';
+import { CronmonError } from '../../src/util/errors.js';
 
 // The CronmonError a call throws; fails the test when it throws nothing or something else.
 export function errorOf(run: () => unknown): CronmonError {

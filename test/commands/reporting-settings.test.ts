@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mergeMonitorInput, pick, resolveReporting } from '../../src/config/reporting-settings.js';
-import { CronmonError } from '../../src/errors.js';
-import { tempProject, type TempProject } from './temp-project.js';
+import { pick } from '../../src/config/sourced.js';
+import { mergeMonitorInput, resolveReporting } from '../../src/commands/reporting-settings.js';
+import { CronmonError } from '../../src/util/errors.js';
+import { tempProject, type TempProject } from '../config/temp-project.js';
 
 const FLAG_DSN = 'https://1111@flag.example.com/1';
 const ENV_DSN = 'https://2222@env.example.com/2';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CronmonConfig } from '../../src/config/config-file.js';
-import { resolveNetwork } from '../../src/config/network-settings.js';
-import { CronmonError } from '../../src/errors.js';
+import { resolveNetwork } from '../../src/commands/network-settings.js';
+import { CronmonError } from '../../src/util/errors.js';
 import { ProxyFailure } from '../../src/sentry/network.js';
 import { proxyFor } from '../../src/sentry/proxy.js';
 

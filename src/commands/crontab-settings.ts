@@ -2,13 +2,13 @@
 // cronmon to run (and the node to run it with, where cron's PATH has none) and the time zone.
 
 import { basename, isAbsolute } from 'node:path';
-import { compiledExecutable } from '../runtime.js';
-import type { Log } from '../log.js';
-import { usageError } from '../errors.js';
+import { compiledExecutable } from '../util/runtime.js';
+import type { Log } from '../util/log.js';
+import { usageError } from '../util/errors.js';
 import { isValidTimezone } from '../monitor/timezone.js';
-import * as adopt from './adopt.js';
-import * as io from './io.js';
-import type { CrontabLine } from './parse.js';
+import * as adopt from '../crontab/adopt.js';
+import * as io from '../crontab/io.js';
+import type { CrontabLine } from '../crontab/parse.js';
 
 export interface CrontabFlags {
   apply?: boolean;

@@ -2,7 +2,7 @@ import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, re
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readStateFile, writeStateFile } from '../../src/config/paths.js';
+import { readStateFile, writeStateFile } from '../../src/util/paths.js';
 import { otherUser } from '../support/other-user.js';
 
 // State files (rate limits, recent pings) decide what cronmon sends: only the user may have written them.

@@ -1,16 +1,17 @@
 import type { Stats } from 'node:fs';
 import { userInfo } from 'node:os';
-import { createCommandLog, isOn } from '../config/reporting-settings.js';
-import type { Log } from '../log.js';
-import { printableJson } from '../safe-text.js';
-import { usageError } from '../errors.js';
-import * as adopt from './adopt.js';
-import * as io from './io.js';
-import { parseCrontabText } from './parse.js';
-import { launcherPrograms, othersCannotRun } from './reachable.js';
-import { systemReport } from './report.js';
-import { interpreterFor, jobJson, lineSettings, warnAboutLines, type CrontabFlags, type LineSettings } from './settings.js';
-import { readSystemCrontabs, refusedByCron, type IgnoredFile } from './system-files.js';
+import { isOn } from '../config/sourced.js';
+import { createCommandLog } from './reporting-settings.js';
+import type { Log } from '../util/log.js';
+import { printableJson } from '../util/safe-text.js';
+import { usageError } from '../util/errors.js';
+import * as adopt from '../crontab/adopt.js';
+import * as io from '../crontab/io.js';
+import { parseCrontabText } from '../crontab/parse.js';
+import { launcherPrograms, othersCannotRun } from '../crontab/reachable.js';
+import { systemReport } from './crontab-report.js';
+import { interpreterFor, jobJson, lineSettings, warnAboutLines, type CrontabFlags, type LineSettings } from './crontab-settings.js';
+import { readSystemCrontabs, refusedByCron, type IgnoredFile } from '../crontab/system-files.js';
 
 interface Crontab {
   path: string;

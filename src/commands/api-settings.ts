@@ -1,11 +1,13 @@
-import { CronmonError, type ErrorCode } from '../errors.js';
-import type { Log } from '../log.js';
-import { maskUrlCredentials } from '../safe-text.js';
+import { CronmonError, type ErrorCode } from '../util/errors.js';
+import { isHttpUrl } from '../util/http-url.js';
+import type { Log } from '../util/log.js';
+import { maskUrlCredentials } from '../util/safe-text.js';
 import type { Network } from '../sentry/network.js';
-import type { CronmonConfig } from './config-file.js';
+import type { CronmonConfig } from '../config/config-file.js';
 import { resolveNetwork, type NetworkFlags } from './network-settings.js';
-import { configFile, createCommandLog, pick, type Sourced } from './reporting-settings.js';
-import { loadSentryCliRc, type SentryCliRc } from './sentryclirc.js';
+import { pick, type Sourced } from '../config/sourced.js';
+import { configFile, createCommandLog } from './reporting-settings.js';
+import { loadSentryCliRc, type SentryCliRc } from '../config/sentryclirc.js';
 
 export const DEFAULT_URL = 'https://sentry.io/';
 
@@ -53,7 +55,6 @@ export function apiTarget(flags: ApiFlags, env: NodeJS.ProcessEnv, config: Cronm
   };
 }
 
-export const isHttpUrl = (text: string): boolean => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
 
 // A URL every request can be built on, else one line naming where it came from (exit 2). The
 // value is shown without its user and password.

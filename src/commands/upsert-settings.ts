@@ -1,8 +1,8 @@
-import { CronmonError, usageError } from '../errors.js';
+import { CronmonError, usageError } from '../util/errors.js';
 import { buildMonitorConfig, FLAG_LABELS, type MonitorConfigInput } from '../monitor/monitor-config.js';
 import type { DesiredMonitor } from '../monitor/monitor-plan.js';
 import { isValidApiSlug, requireSlug } from '../monitor/slug.js';
-import type { CronmonConfig } from './config-file.js';
+import type { CronmonConfig } from '../config/config-file.js';
 import { mergeMonitorInput } from './reporting-settings.js';
 
 export interface UpsertFlags extends MonitorConfigInput {

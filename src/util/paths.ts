@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { isPrivateDir, makeDirs, readPrivateFile, writeFileAtomic } from '../safe-fs.js';
+import { isPrivateDir, makeDirs, readPrivateFile, writeFileAtomic } from './safe-fs.js';
 
 // Where cronmon keeps small state between runs (rate-limit deadlines). CRONMON_CACHE_DIR wins,
 // then the platform's user cache directory.

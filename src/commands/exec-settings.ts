@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { usageError } from '../errors.js';
+import { usageError } from '../util/errors.js';
 import type { LogOn, MonitoredJobOptions } from '../run/monitored-job.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../util/duration.js';
 import { resolveNetwork, type NetworkFlags } from './network-settings.js';
-import { cacheDir } from './paths.js';
+import { cacheDir } from '../util/paths.js';
 import { resolveReporting, type ReportingFlags } from './reporting-settings.js';
 
 export const MAX_TAIL_BYTES = 102_400;

@@ -1,12 +1,13 @@
-import { cacheDir } from '../config/paths.js';
-import { createCommandLog, isOn } from '../config/reporting-settings.js';
-import { usageError } from '../errors.js';
-import * as adopt from './adopt.js';
-import * as io from './io.js';
-import * as parse from './parse.js';
-import { report } from './report.js';
-import { runSystemCrontabs } from './run-system.js';
-import { interpreterFor, jobJson, lineSettings, warnAboutLines, type CrontabFlags } from './settings.js';
+import { cacheDir } from '../util/paths.js';
+import { isOn } from '../config/sourced.js';
+import { createCommandLog } from './reporting-settings.js';
+import { usageError } from '../util/errors.js';
+import * as adopt from '../crontab/adopt.js';
+import * as io from '../crontab/io.js';
+import * as parse from '../crontab/parse.js';
+import { report } from './crontab-report.js';
+import { runSystemCrontabs } from './crontab-system.js';
+import { interpreterFor, jobJson, lineSettings, warnAboutLines, type CrontabFlags } from './crontab-settings.js';
 
 // `cronmon crontab [file|-]`: reads the crontab, shows each job beside its wrapped form, and with
 // --apply writes the result back after saving a backup. `--system [path…]`: see run-system.ts.

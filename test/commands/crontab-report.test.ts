@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { systemReport, type JobView } from '../../src/crontab/report.js';
+import { systemReport, type JobView } from '../../src/commands/crontab-report.js';
 
 const wrapped: JobView = { line: 2, user: 'root', slug: 'backup', state: 'wrapped', before: '0 3 * * * root ./backup', after: '0 3 * * * root cronmon exec … -- ./backup' };
 

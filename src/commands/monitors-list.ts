@@ -1,10 +1,10 @@
-import { requireSettings, resolveApiSettings, type ApiFlags } from '../config/api-settings.js';
-import { loadColours } from '../colour.js';
-import { formatMonitorTable, type Health, type Paint } from '../monitor/monitor-table.js';
-import { printable, printableJson } from '../safe-text.js';
-import { createApiClient } from './api.js';
-import { ConnectionPool } from './keep-alive.js';
-import { listMonitors, regionUrl } from './monitors-api.js';
+import { requireSettings, resolveApiSettings, type ApiFlags } from './api-settings.js';
+import { loadColours } from '../util/colour.js';
+import { formatMonitorTable, type Health, type Paint } from './monitor-table.js';
+import { printable, printableJson } from '../util/safe-text.js';
+import { createApiClient } from '../sentry/api.js';
+import { ConnectionPool } from '../sentry/keep-alive.js';
+import { listMonitors, regionUrl } from '../sentry/monitors-api.js';
 
 export interface ListFlags extends ApiFlags {
   json?: boolean | undefined;

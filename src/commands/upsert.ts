@@ -1,19 +1,19 @@
-import { requireSettings, resolveApiSettings, type ApiFlags } from '../config/api-settings.js';
-import { cacheDir } from '../config/paths.js';
-import { pick } from '../config/reporting-settings.js';
-import { desiredMonitors, type UpsertFlags } from '../config/upsert-settings.js';
-import { CronmonError, usageError } from '../errors.js';
-import type { Log } from '../log.js';
-import { printable, printableJson } from '../safe-text.js';
+import { requireSettings, resolveApiSettings, type ApiFlags } from './api-settings.js';
+import { cacheDir } from '../util/paths.js';
+import { pick } from '../config/sourced.js';
+import { desiredMonitors, type UpsertFlags } from './upsert-settings.js';
+import { CronmonError, usageError } from '../util/errors.js';
+import type { Log } from '../util/log.js';
+import { printable, printableJson } from '../util/safe-text.js';
 import { normaliseEnvironment } from '../monitor/environment.js';
 import type { DesiredMonitor } from '../monitor/monitor-plan.js';
-import { createApiClient } from './api.js';
-import { maskDsn, parseDsn } from './dsn.js';
-import type { Network } from './network.js';
-import { sendHeartbeat } from './heartbeat.js';
-import { ConnectionPool } from './keep-alive.js';
-import { regionUrl } from './monitors-api.js';
-import { upsertMonitors, type UpsertResult } from './upsert-monitors.js';
+import { createApiClient } from '../sentry/api.js';
+import { maskDsn, parseDsn } from '../sentry/dsn.js';
+import type { Network } from '../sentry/network.js';
+import { sendHeartbeat } from '../sentry/heartbeat.js';
+import { ConnectionPool } from '../sentry/keep-alive.js';
+import { regionUrl } from '../sentry/monitors-api.js';
+import { upsertMonitors, type UpsertResult } from '../sentry/upsert-monitors.js';
 
 export interface ApplyFlags extends ApiFlags, UpsertFlags {
   via?: 'api' | 'checkin' | undefined;

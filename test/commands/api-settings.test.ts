@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_URL, requireSettings, resolveApiSettings, type ApiSettings } from '../../src/config/api-settings.js';
-import { CronmonError } from '../../src/errors.js';
-import { tempProject, type TempProject } from './temp-project.js';
+import { DEFAULT_URL, requireSettings, resolveApiSettings, type ApiSettings } from '../../src/commands/api-settings.js';
+import { CronmonError } from '../../src/util/errors.js';
+import { tempProject, type TempProject } from '../config/temp-project.js';
 
 // Every level set, each to a value naming its level; a test then removes levels from the top.
 function allLevels(t: TempProject) {

@@ -1,5 +1,5 @@
-import { printable } from '../safe-text.js';
-import { describeSchedule, type ApiMonitor } from './monitor-plan.js';
+import { printable } from '../util/safe-text.js';
+import { describeSchedule, type ApiMonitor } from '../monitor/monitor-plan.js';
 
 export type Health = 'good' | 'bad' | 'idle';
 export type Paint = (text: string, health: Health) => string;

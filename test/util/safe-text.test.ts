@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maskUrlCredentials, printable, printableJson } from '../src/safe-text.js';
+import { maskUrlCredentials, printable, printableJson } from '../../src/util/safe-text.js';
 
 // Every character a terminal acts on instead of showing, or that hides or reorders text.
 const isUnsafe = (char: string) => {

@@ -1,4 +1,4 @@
-import { usageError } from '../errors.js';
+import { usageError } from './errors.js';
 
 // Largest units first: the order both the parser insists on and the formatter writes.
 const UNITS = [

@@ -1,6 +1,6 @@
 // The human-readable listing of `cronmon crontab`: each job line, and what becomes of it.
 
-import { printable } from '../safe-text.js';
+import { printable } from '../util/safe-text.js';
 
 export interface JobView {
   line: number;

@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compiledExecutable, RUNTIME } from '../src/runtime.js';
-import { probePipe, type PipeProbe } from './fixtures/read-pipe.js';
+import { compiledExecutable, RUNTIME } from '../../src/util/runtime.js';
+import { probePipe, type PipeProbe } from '../fixtures/read-pipe.js';
 
-const BUN = fileURLToPath(new URL('../node_modules/.bin/bun', import.meta.url));
-const PROBE = fileURLToPath(new URL('./fixtures/read-pipe.ts', import.meta.url));
+const BUN = fileURLToPath(new URL('../../node_modules/.bin/bun', import.meta.url));
+const PROBE = fileURLToPath(new URL('../fixtures/read-pipe.ts', import.meta.url));
 const SIZE = 5 * 1024 * 1024 + 3;
 
 it('names Node and its version under Node, and is no compiled executable', () => {

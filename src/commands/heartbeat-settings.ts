@@ -1,12 +1,12 @@
-import { CronmonError, usageError } from '../errors.js';
+import { CronmonError, usageError } from '../util/errors.js';
 import { normaliseCheckInId } from '../monitor/check-in-id.js';
 import { validateCheckInDuration } from '../monitor/monitor-config.js';
 import type { CheckInStatus } from '../sentry/check-in.js';
 import { maskDsn } from '../sentry/dsn.js';
 import type { HeartbeatOptions } from '../sentry/heartbeat.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../util/duration.js';
 import { resolveNetwork, type NetworkFlags } from './network-settings.js';
-import { cacheDir } from './paths.js';
+import { cacheDir } from '../util/paths.js';
 import { resolveReporting, type ReportingFlags } from './reporting-settings.js';
 
 export interface HeartbeatFlags extends ReportingFlags, NetworkFlags {

@@ -1,9 +1,9 @@
-import { CronmonError, usageError } from '../errors.js';
+import { CronmonError, usageError } from '../util/errors.js';
 import type { Network, ProxySettings, ProxySource, TrustSettings } from '../sentry/network.js';
-import type { CronmonConfig } from './config-file.js';
-import { mergeHeaders } from './headers.js';
-import { pick } from './reporting-settings.js';
-import type { SentryCliRc } from './sentryclirc.js';
+import type { CronmonConfig } from '../config/config-file.js';
+import { mergeHeaders } from '../config/headers.js';
+import { pick } from '../config/sourced.js';
+import type { SentryCliRc } from '../config/sentryclirc.js';
 
 // Flags of every command that talks to Sentry.
 export interface NetworkFlags {

@@ -1,12 +1,14 @@
-import { createLog, type Log } from '../log.js';
+import { createLog, type Log } from '../util/log.js';
+import { isOn, pick } from '../config/sourced.js';
+import type { DsnSetting } from '../sentry/dsn.js';
 import { cronZone } from '../monitor/cron-zone.js';
 import { normaliseEnvironment } from '../monitor/environment.js';
 import { buildMonitorConfig, type MonitorConfig, type MonitorConfigInput } from '../monitor/monitor-config.js';
 import { requireSlug } from '../monitor/slug.js';
-import { parseDsn, type DsnResult } from '../sentry/dsn.js';
-import type { CronmonConfig, MonitorEntry } from './config-file.js';
-import { loadConfig } from './load-config.js';
-import { loadSentryCliRc, type SentryCliRc } from './sentryclirc.js';
+import { parseDsn } from '../sentry/dsn.js';
+import type { CronmonConfig, MonitorEntry } from '../config/config-file.js';
+import { loadConfig } from '../config/load-config.js';
+import { loadSentryCliRc, type SentryCliRc } from '../config/sentryclirc.js';
 
 // Flags shared by every command that reports with the DSN (exec, heartbeat, check-in upserts).
 export interface ReportingFlags extends MonitorConfigInput {
@@ -20,11 +22,6 @@ export interface ReportingFlags extends MonitorConfigInput {
 }
 
 // The DSN as given (for messages, masked), where it was set, and what parsing made of it.
-export interface DsnSetting {
-  raw: string;
-  source: string;
-  parsed: DsnResult;
-}
 
 export interface ReportingSettings {
   slug: string;
@@ -39,22 +36,6 @@ export interface ReportingSettings {
   log: Log;
 }
 
-export interface Sourced {
-  value: string;
-  source: string;
-}
-
-// Precedence: flag > environment > config file > .sentryclirc > default. Each candidate is
-// [value, where it came from]; an empty string counts as unset.
-export function pick(...candidates: [string | undefined, string][]): Sourced | undefined {
-  for (const [value, source] of candidates) {
-    if (value !== undefined && value !== '') return { value, source };
-  }
-  return undefined;
-}
-
-// An environment switch: set, and not 0 or false.
-export const isOn = (value: string | undefined) => value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
 
 export function createCommandLog(flags: Pick<ReportingFlags, 'quiet' | 'verbose' | 'dryRun'>, env: NodeJS.ProcessEnv, stderrIsTTY: boolean): Log {
   return createLog({

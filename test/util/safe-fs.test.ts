@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { kernelFilesystemOf, makeDirs, readIfRegular, writeFileAtomic, writeTempFile } from '../src/safe-fs.js';
-import { otherUser } from './support/other-user.js';
+import { kernelFilesystemOf, makeDirs, readIfRegular, writeFileAtomic, writeTempFile } from '../../src/util/safe-fs.js';
+import { otherUser } from '../support/other-user.js';
 
 // For child processes (with limits of their own): the module bundled, as plain Node loads it.
 let bundleDir: string;
@@ -14,7 +14,7 @@ let bundle: string;
 beforeAll(async () => {
   bundleDir = mkdtempSync(join(tmpdir(), 'cronmon-safe-fs-bundle-'));
   bundle = join(bundleDir, 'safe-fs.mjs');
-  const entryPoints = [fileURLToPath(new URL('../src/safe-fs.ts', import.meta.url))];
+  const entryPoints = [fileURLToPath(new URL('../../src/util/safe-fs.ts', import.meta.url))];
   await build({ entryPoints, bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'error' });
 });
 afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDuration, MAX_DURATION_MS, parseDuration } from '../../src/config/duration.js';
-import { CronmonError } from '../../src/errors.js';
+import { formatDuration, MAX_DURATION_MS, parseDuration } from '../../src/util/duration.js';
+import { CronmonError } from '../../src/util/errors.js';
 import { errorOf } from '../support/errors.js';
 
 
