@@ -32,7 +32,8 @@ describe.skipIf(!inGit)('the npm package', () => {
     freshCheckout(checkout);
     expect(existsSync(join(checkout, 'dist'))).toBe(false);
     // npm's cache and logs stay in the temporary directory; nothing is fetched.
-    const env = { ...process.env, npm_config_cache: join(work, 'npm-cache'), npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' };
+    // npm's own temporary files too (on Node 22 and later its compile cache, $TMPDIR/node-compile-cache) stay in this test's directory.
+    const env = { ...process.env, TMPDIR: work, npm_config_cache: join(work, 'npm-cache'), npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' };
 
     const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: checkout, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as [{ filename: string; files: { path: string }[] }];
     const files = packed[0].files.map((file) => file.path);
