@@ -6,9 +6,11 @@
 const { spawn } = require('child_process');
 const { constants } = require('os');
 
-// exec's options that take no value; every other option takes the next word (or `=value`).
-// --lock takes the next word only when it is no option, as the full CLI reads it.
-const NO_VALUE = ['-q', '--quiet', '-v', '--verbose', '--dry-run', '--no-log', '--no-server-name', '-h', '--help'];
+// exec's options by what follows them, written by the build from the flag declarations
+// (src/config/flags.ts). An option that takes no value is skipped; an optional value is the next
+// word only when it is no option, as the full CLI reads it; any other option takes the next word
+// (or `=value`).
+const WORDS = require('../dist/exec-words.json');
 
 // The job's words: what follows `--`, else what follows exec's options (and the slug of
 // `monitors run`); undefined for a command that runs no job.
@@ -24,9 +26,9 @@ function jobOf(args) {
     if (!arg.startsWith('-') || arg === '-') {
       if (!slugPending) return args.slice(at);
       slugPending = false;
-    } else if (arg === '--lock') {
+    } else if (WORDS.optionalValue.includes(arg)) {
       if (args[at + 1] !== undefined && !args[at + 1].startsWith('-')) at++;
-    } else if (!NO_VALUE.includes(arg) && !arg.includes('=')) {
+    } else if (!WORDS.noValue.includes(arg) && !arg.includes('=')) {
       at++;
     }
   }

@@ -1,5 +1,9 @@
-import { Argument, Command, Option } from 'commander';
+import { Argument, Command } from 'commander';
 import { SHELLS } from '../completion/shells.js';
+import { fromFlagOrEnv } from '../config/flag.js';
+import { COMPLETION_FLAGS, CONFIG } from '../config/flags.js';
+import { pick } from '../config/sourced.js';
+import { addFlags, flagsOf } from './options.js';
 
 const INSTALL_HELP = `
 Install (then open a new shell):
@@ -14,24 +18,22 @@ Install (then open a new shell):
 Monitor slugs for --slug are read from the config file (JSON or YAML) when <TAB> is pressed.`;
 
 export function makeCompletionCommand(): Command {
-  return new Command('completion')
+  const command = new Command('completion')
     .description('print a shell completion script (bash, zsh or fish) on stdout')
     .usage('[options] <shell>')
     // Optional for commander only: the hidden --slugs needs no shell; a missing one is still an error.
     .addArgument(new Argument('[shell]', 'the shell to print the script for').choices(SHELLS))
-    // Asked by the generated scripts at completion time: the config file's monitor slugs.
-    .addOption(new Option('--slugs', 'print the monitor slugs of the config file, one a line').hideHelp())
-    .addOption(new Option('--config <file>', 'config file for --slugs').hideHelp())
-    .addHelpText('after', INSTALL_HELP)
-    .action(async (shell: string | undefined, flags: { slugs?: boolean; config?: string }, command: Command) => {
-      if (flags.slugs) {
+    .addHelpText('after', INSTALL_HELP);
+  return addFlags(command, COMPLETION_FLAGS).action(async (shell: string | undefined, _flags: unknown, self: Command) => {
+      const flags = flagsOf<typeof COMPLETION_FLAGS>(self);
+      if (flags.slugs === true) {
         const { configSlugs } = await import('../completion/slugs.js');
-        const explicit = flags.config ?? (process.env.CRONMON_CONFIG || undefined);
+        const explicit = pick(...fromFlagOrEnv(CONFIG, flags.config, process.env))?.value;
         const slugs = await configSlugs({ explicit, cwd: process.cwd(), env: process.env });
         if (slugs.length > 0) process.stdout.write(`${slugs.join('\n')}\n`);
         return;
       }
-      if (shell === undefined) command.error("error: missing required argument 'shell'", { code: 'commander.missingArgument', exitCode: 2 });
+      if (shell === undefined) self.error("error: missing required argument 'shell'", { code: 'commander.missingArgument', exitCode: 2 });
       // The whole program: the one running was built with only this subcommand in full.
       const [{ completionScript }, { buildProgram }] = await Promise.all([import('../completion/index.js'), import('./program.js')]);
       process.stdout.write(completionScript(shell as 'bash' | 'zsh' | 'fish', buildProgram()));

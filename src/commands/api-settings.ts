@@ -4,23 +4,17 @@ import type { Log } from '../util/log.js';
 import { maskUrlCredentials } from '../util/safe-text.js';
 import type { Network } from '../sentry/network.js';
 import type { CronmonConfig } from '../config/config-file.js';
-import { resolveNetwork, type NetworkFlags } from './network-settings.js';
+import { resolveNetwork } from './network-settings.js';
 import { pick, type Sourced } from '../config/sourced.js';
 import { configFile, createCommandLog } from './reporting-settings.js';
 import { loadSentryCliRc, type SentryCliRc } from '../config/sentryclirc.js';
+import { fromFlagOrEnv, type Flag } from '../config/flag.js';
+import { AUTH_TOKEN, ORG, PROJECT, URL, type UpsertFlags } from '../config/flags.js';
 
 export const DEFAULT_URL = 'https://sentry.io/';
 
-export interface ApiFlags extends NetworkFlags {
-  authToken?: string | undefined;
-  org?: string | undefined;
-  project?: string | undefined;
-  url?: string | undefined;
-  config?: string | undefined;
-  quiet?: boolean | undefined;
-  verbose?: boolean | undefined;
-  dryRun?: boolean | undefined;
-}
+// Flags of every command that calls the REST API.
+export type ApiFlags = Pick<UpsertFlags, 'authToken' | 'org' | 'project' | 'url' | 'proxy' | 'header' | 'config' | 'quiet' | 'verbose' | 'dryRun'>;
 
 export interface ApiSettings {
   token?: Sourced | undefined;
@@ -46,11 +40,11 @@ export async function resolveApiSettings(flags: ApiFlags, env: NodeJS.ProcessEnv
 export function apiTarget(flags: ApiFlags, env: NodeJS.ProcessEnv, config: CronmonConfig | undefined, rc: SentryCliRc): Pick<ApiSettings, 'token' | 'org' | 'project' | 'url'> {
   const inFile = (key: string) => `${config?.file} (${key})`;
   const inRc = (key: 'token' | 'url' | 'org' | 'project', what: string) => `${rc.sources[key] ?? '.sentryclirc'} (${what})`;
-  const url = pick([flags.url, '--url'], [env.SENTRY_URL, 'SENTRY_URL'], [config?.url, inFile('url')], [rc.url, inRc('url', '[defaults] url')]);
+  const url = pick(...fromFlagOrEnv(URL, flags.url, env), [config?.url, inFile('url')], [rc.url, inRc('url', '[defaults] url')]);
   return {
-    token: pick([flags.authToken, '--auth-token'], [env.SENTRY_AUTH_TOKEN, 'SENTRY_AUTH_TOKEN'], [rc.token, inRc('token', '[auth] token')]),
-    org: pick([flags.org, '--org'], [env.SENTRY_ORG, 'SENTRY_ORG'], [config?.org, inFile('org')], [rc.org, inRc('org', '[defaults] org')]),
-    project: pick([flags.project, '--project'], [env.SENTRY_PROJECT, 'SENTRY_PROJECT'], [config?.project, inFile('project')], [rc.project, inRc('project', '[defaults] project')]),
+    token: pick(...fromFlagOrEnv(AUTH_TOKEN, flags.authToken, env), [rc.token, inRc('token', '[auth] token')]),
+    org: pick(...fromFlagOrEnv(ORG, flags.org, env), [config?.org, inFile('org')], [rc.org, inRc('org', '[defaults] org')]),
+    project: pick(...fromFlagOrEnv(PROJECT, flags.project, env), [config?.project, inFile('project')], [rc.project, inRc('project', '[defaults] project')]),
     url: url ? checkedUrl(url) : DEFAULT_URL,
   };
 }
@@ -60,15 +54,20 @@ export function apiTarget(flags: ApiFlags, env: NodeJS.ProcessEnv, config: Cronm
 // value is shown without its user and password.
 function checkedUrl(url: Sourced): string {
   if (isHttpUrl(url.value)) return url.value;
-  const code: ErrorCode = url.source === '--url' || url.source === 'SENTRY_URL' ? 'usage' : 'config';
+  const given: readonly string[] = [URL.long, ...URL.env];
+  const code: ErrorCode = given.includes(url.source) ? 'usage' : 'config';
   const shown = url.value.includes('://') ? maskUrlCredentials(url.value) : url.value.replace(/^[^/]*@/, '***@');
   throw new CronmonError(code, `${url.source}: ${JSON.stringify(shown)} is not an http(s) URL (e.g. https://sentry.example.com/)`);
 }
 
+// "--org, SENTRY_ORG, org in the config file, or [defaults] org in .sentryclirc"
+const whereToSet = (declaration: Flag, inConfigFile?: string): string =>
+  [declaration.long, ...(declaration.env ?? []), ...(inConfigFile === undefined ? [] : [inConfigFile]), `or ${declaration.elsewhere}`].join(', ');
+
 const WHERE: Record<'token' | 'org' | 'project', string> = {
-  token: 'an auth token: set --auth-token, SENTRY_AUTH_TOKEN, or [auth] token in ~/.sentryclirc',
-  org: 'an organization: set --org, SENTRY_ORG, org in the config file, or [defaults] org in .sentryclirc',
-  project: 'a project: set --project, SENTRY_PROJECT, project in the config file, or [defaults] project in .sentryclirc',
+  token: `an auth token: set ${whereToSet(AUTH_TOKEN)}`,
+  org: `an organization: set ${whereToSet(ORG, 'org in the config file')}`,
+  project: `a project: set ${whereToSet(PROJECT, 'project in the config file')}`,
 };
 
 // Names exactly what is missing and where it can be set (exit 2, before any request).

@@ -9,16 +9,8 @@ import { isValidTimezone } from '../monitor/timezone.js';
 import * as adopt from '../crontab/adopt.js';
 import * as io from '../crontab/io.js';
 import type { CrontabLine } from '../crontab/parse.js';
+import { CRONMON_PATH, TIMEZONE, type CrontabFlags } from '../config/flags.js';
 
-export interface CrontabFlags {
-  apply?: boolean;
-  json?: boolean;
-  system?: boolean;
-  cronmonPath?: string;
-  timezone?: string;
-  quiet?: boolean;
-  verbose?: boolean;
-}
 
 export interface LineSettings {
   cronmonPath: string;
@@ -31,14 +23,14 @@ export function lineSettings(flags: CrontabFlags): LineSettings {
   try {
     adopt.checkCronmonPath(cronmonPath);
   } catch (error) {
-    throw usageError(`--cronmon-path: ${(error as Error).message}`);
+    throw usageError(`${CRONMON_PATH.long}: ${(error as Error).message}`);
   }
   if (typeof flags.timezone !== 'string') {
     const zone = systemTimezone();
     return zone === undefined ? { cronmonPath } : { cronmonPath, defaultTimezone: zone };
   }
   if (!isValidTimezone(flags.timezone)) {
-    throw usageError(`--timezone ${JSON.stringify(flags.timezone)} is not a tz database name Sentry accepts, e.g. Europe/Vienna`);
+    throw usageError(`${TIMEZONE.long} ${JSON.stringify(flags.timezone)} is not a tz database name Sentry accepts, e.g. Europe/Vienna`);
   }
   return { cronmonPath, defaultTimezone: flags.timezone };
 }

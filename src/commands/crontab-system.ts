@@ -1,6 +1,7 @@
 import type { Stats } from 'node:fs';
 import { userInfo } from 'node:os';
-import { isOn } from '../config/sourced.js';
+import { isSet } from '../config/flag.js';
+import { QUIET, type CrontabFlags } from '../config/flags.js';
 import { createCommandLog } from './reporting-settings.js';
 import type { Log } from '../util/log.js';
 import { printableJson } from '../util/safe-text.js';
@@ -10,7 +11,7 @@ import * as io from '../crontab/io.js';
 import { parseCrontabText } from '../crontab/parse.js';
 import { launcherPrograms, othersCannotRun } from '../crontab/reachable.js';
 import { systemReport } from './crontab-report.js';
-import { interpreterFor, jobJson, lineSettings, warnAboutLines, type CrontabFlags, type LineSettings } from './crontab-settings.js';
+import { interpreterFor, jobJson, lineSettings, warnAboutLines, type LineSettings } from './crontab-settings.js';
 import { readSystemCrontabs, refusedByCron, type IgnoredFile } from '../crontab/system-files.js';
 
 interface Crontab {
@@ -30,7 +31,7 @@ interface AdoptedFile {
 // crontab, the user field kept; with --apply each changed file is written back after a backup.
 export async function runSystemCrontabs(paths: readonly string[], flags: CrontabFlags, env: NodeJS.ProcessEnv, stderrIsTTY: boolean): Promise<void> {
   const log = createCommandLog(flags, env, stderrIsTTY);
-  const quiet = flags.quiet === true || isOn(env.CRONMON_QUIET);
+  const quiet = isSet(QUIET, flags.quiet, env);
   const apply = flags.apply === true;
   if (paths.includes('-') && paths.length > 1) throw usageError('- (standard input) is read alone, not with other files');
   if (apply && paths[0] === '-') throw usageError('--apply cannot write back to standard input: name the files, or leave them out for /etc/crontab and /etc/cron.d');

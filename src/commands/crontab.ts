@@ -1,5 +1,6 @@
 import { cacheDir } from '../util/paths.js';
-import { isOn } from '../config/sourced.js';
+import { isSet } from '../config/flag.js';
+import { QUIET, type CrontabFlags } from '../config/flags.js';
 import { createCommandLog } from './reporting-settings.js';
 import { usageError } from '../util/errors.js';
 import * as adopt from '../crontab/adopt.js';
@@ -7,14 +8,14 @@ import * as io from '../crontab/io.js';
 import * as parse from '../crontab/parse.js';
 import { report } from './crontab-report.js';
 import { runSystemCrontabs } from './crontab-system.js';
-import { interpreterFor, jobJson, lineSettings, warnAboutLines, type CrontabFlags } from './crontab-settings.js';
+import { interpreterFor, jobJson, lineSettings, warnAboutLines } from './crontab-settings.js';
 
 // `cronmon crontab [file|-]`: reads the crontab, shows each job beside its wrapped form, and with
 // --apply writes the result back after saving a backup. `--system [path…]`: see run-system.ts.
 export async function runCrontab(paths: readonly string[], flags: CrontabFlags, env: NodeJS.ProcessEnv, stderrIsTTY: boolean): Promise<void> {
   if (flags.system === true) return runSystemCrontabs(paths, flags, env, stderrIsTTY);
   const log = createCommandLog(flags, env, stderrIsTTY);
-  const quiet = flags.quiet === true || isOn(env.CRONMON_QUIET);
+  const quiet = isSet(QUIET, flags.quiet, env);
   const apply = flags.apply === true;
   if (paths.length > 1) throw usageError('one crontab at a time: several files are read together only with --system');
   const file = paths[0];

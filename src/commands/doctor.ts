@@ -2,11 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { compiledExecutable } from '../util/runtime.js';
 import { statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
-import { apiTarget, type ApiFlags } from './api-settings.js';
+import { apiTarget } from './api-settings.js';
 import type { CronmonConfig } from '../config/config-file.js';
-import { resolveNetwork, type NetworkFlags } from './network-settings.js';
+import { resolveNetwork } from './network-settings.js';
 import { cacheDir } from '../util/paths.js';
-import { configFile, createCommandLog, findDsn, type ReportingFlags } from './reporting-settings.js';
+import { configFile, createCommandLog, findDsn } from './reporting-settings.js';
+import type { DoctorFlags } from '../config/flags.js';
 import { loadSentryCliRc, type SentryCliRc } from '../config/sentryclirc.js';
 import { CRON_DEFAULT_PATH, findOnPath } from '../crontab/io.js';
 import { isCronmonError, messageOf } from '../util/errors.js';
@@ -26,9 +27,6 @@ import { check, type Check } from '../doctor/check.js';
 import { configCheck, dirCheck, runtimeCheck, zoneCheck, type DirState, type RuntimeFacts } from '../doctor/host-checks.js';
 import { apiCheck, clockCheck, dsnCheck, sentryCheck, type ApiFacts } from '../doctor/sentry-checks.js';
 
-export interface DoctorFlags extends NetworkFlags, Pick<ReportingFlags, 'dsn' | 'config' | 'quiet' | 'verbose'>, Pick<ApiFlags, 'authToken' | 'org' | 'url'> {
-  json?: boolean | undefined;
-}
 
 // Doctor waits longer than exec would (5s): it is asked interactively, and says when it was slow.
 const REQUEST_TIMEOUT_MS = 10_000;

@@ -3,28 +3,12 @@ import { resolve } from 'node:path';
 import { usageError } from '../util/errors.js';
 import type { LogOn, MonitoredJobOptions } from '../run/monitored-job.js';
 import { parseDuration } from '../util/duration.js';
-import { resolveNetwork, type NetworkFlags } from './network-settings.js';
+import { resolveNetwork } from './network-settings.js';
 import { cacheDir } from '../util/paths.js';
-import { resolveReporting, type ReportingFlags } from './reporting-settings.js';
+import { resolveReporting } from './reporting-settings.js';
+import { KILL_GRACE, LOCK, LOCK_WAIT, SEND_TIMEOUT, TAIL_BYTES, TIMEOUT, type ExecFlags } from '../config/flags.js';
 
 export const MAX_TAIL_BYTES = 102_400;
-const DEFAULT_SEND_TIMEOUT = '5s';
-
-export interface ExecFlags extends ReportingFlags, NetworkFlags {
-  tailBytes?: string | undefined;
-  // false with --no-log
-  log?: boolean | undefined;
-  logOn?: 'error' | 'always' | undefined;
-  sendTimeout?: string | undefined;
-  timeout?: string | undefined;
-  killGrace?: string | undefined;
-  // true for a bare --lock, the file for --lock FILE
-  lock?: string | boolean | undefined;
-  lockWait?: string | undefined;
-  // false with --no-server-name
-  serverName?: boolean | undefined;
-}
-
 const DEFAULT_KILL_GRACE = '10s';
 
 // Everything `cronmon exec` needs, validated before the job starts: a bad value is a usage
@@ -39,13 +23,13 @@ export async function resolveExecOptions(
   // No program has an empty name; the job could not even be started.
   if (command[0] === '') throw usageError('the command to run is an empty string');
   const reporting = await resolveReporting(flags, env, stderrIsTTY);
-  const logOn: LogOn = flags.log === false ? 'never' : (flags.logOn ?? 'error');
+  const logOn: LogOn = flags.log === false ? 'never' : flags.logOn;
   const entry = reporting.monitorEntry;
   const fromFile = (key: string) => `${reporting.config?.file ?? 'config file'} (monitors.${reporting.slug}.${key})`;
   const timeout = flags.timeout ?? entry?.timeout;
-  const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout, flags.timeout === undefined ? fromFile('timeout') : '--timeout');
+  const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout, flags.timeout === undefined ? fromFile('timeout') : TIMEOUT.long);
   const killGrace = flags.killGrace ?? entry?.killGrace ?? DEFAULT_KILL_GRACE;
-  const killGraceMs = parseDuration(killGrace, flags.killGrace === undefined && entry?.killGrace !== undefined ? fromFile('killGrace') : '--kill-grace');
+  const killGraceMs = parseDuration(killGrace, flags.killGrace === undefined && entry?.killGrace !== undefined ? fromFile('killGrace') : KILL_GRACE.long);
   return {
     slug: reporting.slug,
     environment: reporting.environment,
@@ -56,7 +40,7 @@ export async function resolveExecOptions(
     logOn,
     tailBytes: parseTailBytes(flags.tailBytes),
     serverName: flags.serverName === false || reporting.config?.serverName === false ? undefined : hostname(),
-    sendTimeoutMs: parseDuration(flags.sendTimeout ?? DEFAULT_SEND_TIMEOUT, '--send-timeout'),
+    sendTimeoutMs: parseDuration(flags.sendTimeout, SEND_TIMEOUT.long),
     network: await resolveNetwork(flags, env, reporting.config, reporting.sentryCliRc),
     timeoutMs,
     killGraceMs,
@@ -69,11 +53,10 @@ export async function resolveExecOptions(
   };
 }
 
-function parseTailBytes(value: string | undefined): number {
-  if (value === undefined) return MAX_TAIL_BYTES;
+function parseTailBytes(value: string): number {
   const bytes = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!(bytes <= MAX_TAIL_BYTES)) {
-    throw usageError(`--tail-bytes must be a whole number of bytes from 0 to ${MAX_TAIL_BYTES} (got ${value})`);
+    throw usageError(`${TAIL_BYTES.long} must be a whole number of bytes from 0 to ${MAX_TAIL_BYTES} (got ${value})`);
   }
   return bytes;
 }
@@ -81,9 +64,9 @@ function parseTailBytes(value: string | undefined): number {
 // --lock [file], and --lock-wait <duration>, which implies --lock.
 function resolveLock(flags: ExecFlags): MonitoredJobOptions['lock'] {
   if (flags.lock === undefined && flags.lockWait === undefined) return undefined;
-  if (flags.lock === '') throw usageError('--lock takes a file name, or no value for the default lock file');
+  if (flags.lock === '') throw usageError(`${LOCK.long} takes a file name, or no value for the default lock file`);
   return {
     file: typeof flags.lock === 'string' ? resolve(flags.lock) : undefined,
-    waitMs: flags.lockWait === undefined ? 0 : parseDuration(flags.lockWait, '--lock-wait'),
+    waitMs: flags.lockWait === undefined ? 0 : parseDuration(flags.lockWait, LOCK_WAIT.long),
   };
 }

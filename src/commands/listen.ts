@@ -3,12 +3,7 @@ import { startReceiver } from '../receiver/receiver.js';
 import { loadColours } from '../util/colour.js';
 import { printableJson } from '../util/safe-text.js';
 
-export interface ListenFlags {
-  port: number;
-  host: string;
-  json?: boolean;
-  verbose?: boolean;
-}
+import type { ListenFlags } from '../config/flags.js';
 
 // `cronmon listen`: the receiver on its port, one line (or JSON object) per thing received,
 // until SIGINT or SIGTERM.

@@ -1,4 +1,5 @@
-import { requireSettings, resolveApiSettings, type ApiFlags } from './api-settings.js';
+import { requireSettings, resolveApiSettings } from './api-settings.js';
+import type { MonitorsListFlags } from '../config/flags.js';
 import { loadColours } from '../util/colour.js';
 import { formatMonitorTable, type Health, type Paint } from './monitor-table.js';
 import { printable, printableJson } from '../util/safe-text.js';
@@ -6,13 +7,9 @@ import { createApiClient } from '../sentry/api.js';
 import { ConnectionPool } from '../sentry/keep-alive.js';
 import { listMonitors, regionUrl } from '../sentry/monitors-api.js';
 
-export interface ListFlags extends ApiFlags {
-  json?: boolean | undefined;
-}
-
 // `cronmon monitors list`: every page of the organization's monitors, optionally only those of
 // --project, as a table (coloured by health on a terminal) or a JSON array.
-export async function runMonitorsList(flags: ListFlags, env: NodeJS.ProcessEnv, stderrIsTTY: boolean): Promise<number> {
+export async function runMonitorsList(flags: MonitorsListFlags, env: NodeJS.ProcessEnv, stderrIsTTY: boolean): Promise<number> {
   const settings = await resolveApiSettings(flags, env, stderrIsTTY);
   const { token, org } = requireSettings(settings, ['token', 'org']);
   // One pool for the region lookup and every page: one connection per host.

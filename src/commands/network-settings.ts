@@ -4,13 +4,10 @@ import type { CronmonConfig } from '../config/config-file.js';
 import { mergeHeaders } from '../config/headers.js';
 import { pick } from '../config/sourced.js';
 import type { SentryCliRc } from '../config/sentryclirc.js';
+import { PROXY, type ExecFlags } from '../config/flags.js';
 
 // Flags of every command that talks to Sentry.
-export interface NetworkFlags {
-  proxy?: string | undefined;
-  // --header, repeatable: 'Name: value'.
-  header?: string[] | undefined;
-}
+export type NetworkFlags = Pick<ExecFlags, 'proxy' | 'header'>;
 
 // How requests reach Sentry: the proxy candidates (flag > environment > config file >
 // .sentryclirc, applied per URL with NO_PROXY), extra CAs and extra headers. A proxy given by
@@ -22,7 +19,7 @@ export async function resolveNetwork(
   config: CronmonConfig | undefined,
   sentryCliRc: () => Pick<SentryCliRc, 'proxy' | 'sources'>,
 ): Promise<Network> {
-  const flag = pick([flags.proxy, '--proxy']);
+  const flag = pick([flags.proxy, PROXY.long]);
   const rc = config?.proxy === undefined ? sentryCliRc() : undefined;
   const file = pick([config?.proxy, `${config?.file} (proxy)`], [rc?.proxy, `${rc?.sources.proxy} ([http] proxy_url)`]);
   // Lower case first, as curl reads them.

@@ -1,5 +1,5 @@
 import { createLog, type Log } from '../util/log.js';
-import { isOn, pick } from '../config/sourced.js';
+import { pick } from '../config/sourced.js';
 import type { DsnSetting } from '../sentry/dsn.js';
 import { cronZone } from '../monitor/cron-zone.js';
 import { normaliseEnvironment } from '../monitor/environment.js';
@@ -9,17 +9,11 @@ import { parseDsn } from '../sentry/dsn.js';
 import type { CronmonConfig, MonitorEntry } from '../config/config-file.js';
 import { loadConfig } from '../config/load-config.js';
 import { loadSentryCliRc, type SentryCliRc } from '../config/sentryclirc.js';
+import { fromFlagOrEnv, isSet } from '../config/flag.js';
+import { CONFIG, DSN, ENVIRONMENT, MONITOR_FLAG_LABELS, QUIET, SLUG, VERBOSE, type HeartbeatFlags } from '../config/flags.js';
 
-// Flags shared by every command that reports with the DSN (exec, heartbeat, check-in upserts).
-export interface ReportingFlags extends MonitorConfigInput {
-  dsn?: string | undefined;
-  environment?: string | undefined;
-  slug?: string | undefined;
-  config?: string | undefined;
-  quiet?: boolean | undefined;
-  verbose?: boolean | undefined;
-  dryRun?: boolean | undefined;
-}
+// Flags shared by every command that reports with the DSN (exec, heartbeat).
+export type ReportingFlags = Pick<HeartbeatFlags, 'dsn' | 'environment' | 'slug' | 'config' | 'quiet' | 'verbose' | 'dryRun' | keyof MonitorConfigInput>;
 
 // The DSN as given (for messages, masked), where it was set, and what parsing made of it.
 
@@ -39,15 +33,15 @@ export interface ReportingSettings {
 
 export function createCommandLog(flags: Pick<ReportingFlags, 'quiet' | 'verbose' | 'dryRun'>, env: NodeJS.ProcessEnv, stderrIsTTY: boolean): Log {
   return createLog({
-    quiet: flags.quiet === true || isOn(env.CRONMON_QUIET),
-    verbose: flags.verbose === true || isOn(env.CRONMON_DEBUG),
+    quiet: isSet(QUIET, flags.quiet, env),
+    verbose: isSet(VERBOSE, flags.verbose, env),
     dryRun: flags.dryRun === true,
     stderrIsTTY,
   });
 }
 
 export function configFile(flags: Pick<ReportingFlags, 'config'>, env: NodeJS.ProcessEnv, cwd: string, log: Log): Promise<CronmonConfig | undefined> {
-  return loadConfig({ explicit: pick([flags.config, '--config'], [env.CRONMON_CONFIG, 'CRONMON_CONFIG'])?.value, cwd, env, warn: log.warn });
+  return loadConfig({ explicit: pick(...fromFlagOrEnv(CONFIG, flags.config, env))?.value, cwd, env, warn: log.warn });
 }
 
 // A flag for any schedule field replaces the file's schedule as a whole (a --schedule must not
@@ -79,7 +73,7 @@ export function findDsn(
     const { dsn: value, sources } = sentryCliRc();
     return [value, `${sources.dsn ?? '.sentryclirc'} ([auth] dsn)`];
   };
-  const dsn = pick([flags.dsn, '--dsn'], [env.SENTRY_DSN, 'SENTRY_DSN'], [config?.dsn, `${config?.file ?? 'config file'} (dsn)`]) ?? pick(fromRc());
+  const dsn = pick(...fromFlagOrEnv(DSN, flags.dsn, env), [config?.dsn, `${config?.file ?? 'config file'} (dsn)`]) ?? pick(fromRc());
   return dsn && { raw: dsn.value, source: dsn.source, parsed: parseDsn(dsn.value) };
 }
 
@@ -90,17 +84,13 @@ export async function resolveReporting(
   cwd: string = process.cwd(),
 ): Promise<ReportingSettings> {
   const log = createCommandLog(flags, env, stderrIsTTY);
-  const rawSlug = pick([flags.slug, '--slug'], [env.CRONMON_SLUG, 'CRONMON_SLUG']);
-  const slug = requireSlug(rawSlug?.value, rawSlug?.source ?? '--slug');
+  const rawSlug = pick(...fromFlagOrEnv(SLUG, flags.slug, env));
+  const slug = requireSlug(rawSlug?.value, rawSlug?.source ?? SLUG.long);
   if (rawSlug && rawSlug.value !== slug) log.notice(`monitor slug "${rawSlug.value}" is sent as "${slug}", as Sentry stores it`);
 
   const config = await configFile(flags, env, cwd, log);
   const fromFile = (key: string) => `${config?.file ?? 'config file'} (${key})`;
-  const environment = pick(
-    [flags.environment, '--environment'],
-    [env.SENTRY_ENVIRONMENT, 'SENTRY_ENVIRONMENT'],
-    [config?.environment, fromFile('environment')],
-  );
+  const environment = pick(...fromFlagOrEnv(ENVIRONMENT, flags.environment, env), [config?.environment, fromFile('environment')]);
   // .sentryclirc is read only when it is needed: most runs have their DSN in SENTRY_DSN.
   let rc: SentryCliRc | undefined;
   const sentryCliRc = () => (rc ??= loadSentryCliRc(cwd, env.HOME, log.warn));
@@ -113,9 +103,9 @@ export async function resolveReporting(
   }
   return {
     slug,
-    environment: normaliseEnvironment(environment?.value, environment?.source ?? '--environment'),
+    environment: normaliseEnvironment(environment?.value, environment?.source ?? ENVIRONMENT.long),
     dsn: findDsn(flags, env, config, sentryCliRc),
-    monitorConfig: buildMonitorConfig(monitorInput),
+    monitorConfig: buildMonitorConfig(monitorInput, MONITOR_FLAG_LABELS),
     monitorEntry,
     config,
     sentryCliRc,

@@ -1,23 +1,19 @@
 import { CronmonError, usageError } from '../util/errors.js';
-import { buildMonitorConfig, FLAG_LABELS, type MonitorConfigInput } from '../monitor/monitor-config.js';
+import { buildMonitorConfig, type FieldLabels, type MonitorConfigInput } from '../monitor/monitor-config.js';
 import type { DesiredMonitor } from '../monitor/monitor-plan.js';
 import { isValidApiSlug, requireSlug } from '../monitor/slug.js';
 import type { CronmonConfig } from '../config/config-file.js';
 import { mergeMonitorInput } from './reporting-settings.js';
-
-export interface UpsertFlags extends MonitorConfigInput {
-  slug?: string | undefined;
-  name?: string | undefined;
-  muted?: boolean | undefined;
-}
+import { MONITOR_FLAG_LABELS, NAME, SLUG, UPSERT_FLAGS, type UpsertFlags } from '../config/flags.js';
 
 // The monitors `upsert` is to create or update, all validated before the first request: the
 // one named by --slug (flags over its config-file entry), or every monitor in the config file.
-export function desiredMonitors(flags: UpsertFlags, config: CronmonConfig | undefined, forApi: boolean): DesiredMonitor[] {
+export function desiredMonitors(flags: Pick<UpsertFlags, 'slug' | 'name' | 'muted' | keyof MonitorConfigInput>, config: CronmonConfig | undefined, forApi: boolean): DesiredMonitor[] {
   if (flags.slug === undefined) {
     const configOnly = ['schedule', 'interval', 'timezone', 'checkinMargin', 'maxRuntime', 'failureThreshold', 'recoveryThreshold', 'owner', 'name', 'muted'] as const;
     const stray = configOnly.find((key) => flags[key] !== undefined);
-    if (stray) throw usageError(`--${stray.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --slug (without --slug, upsert applies the config file)`);
+    const label = UPSERT_FLAGS.find((declaration) => declaration.key === stray)?.long;
+    if (label) throw usageError(`${label} needs ${SLUG.long} (without ${SLUG.long}, upsert applies the config file)`);
     const entries = Object.entries(config?.monitors ?? {});
     if (entries.length === 0) {
       throw new CronmonError('missing-setting', config
@@ -32,17 +28,19 @@ export function desiredMonitors(flags: UpsertFlags, config: CronmonConfig | unde
       return { slug, name: entry.name, muted: entry.muted, config: monitorConfig };
     });
   }
-  const slug = requireSlug(flags.slug, '--slug');
-  checkApiSlug(slug, '--slug', forApi);
+  const slug = requireSlug(flags.slug, SLUG.long);
+  checkApiSlug(slug, SLUG.long, forApi);
   const entry = config?.monitors[slug];
-  const monitorConfig = buildMonitorConfig(mergeMonitorInput(flags, entry));
-  if (!monitorConfig) throw usageError(`--slug ${slug} needs --schedule or --interval (or a schedule for it in the config file)`);
-  if (flags.name !== undefined && (flags.name === '' || flags.name.length > 128)) throw usageError('--name must be 1 to 128 characters');
+  const monitorConfig = buildMonitorConfig(mergeMonitorInput(flags, entry), MONITOR_FLAG_LABELS);
+  if (!monitorConfig) {
+    throw usageError(`${SLUG.long} ${slug} needs ${MONITOR_FLAG_LABELS.schedule} or ${MONITOR_FLAG_LABELS.interval} (or a schedule for it in the config file)`);
+  }
+  if (flags.name !== undefined && (flags.name === '' || flags.name.length > 128)) throw usageError(`${NAME.long} must be 1 to 128 characters`);
   return [{ slug, name: flags.name ?? entry?.name, muted: flags.muted ?? entry?.muted, config: monitorConfig }];
 }
 
-function labelsFor(path: (key: string) => string): typeof FLAG_LABELS {
-  return Object.fromEntries(Object.keys(FLAG_LABELS).map((key) => [key, path(key)])) as typeof FLAG_LABELS;
+function labelsFor(path: (key: string) => string): FieldLabels {
+  return Object.fromEntries(Object.keys(MONITOR_FLAG_LABELS).map((key) => [key, path(key)])) as FieldLabels;
 }
 
 function checkApiSlug(slug: string, label: string, forApi: boolean): void {

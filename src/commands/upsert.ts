@@ -1,7 +1,7 @@
-import { requireSettings, resolveApiSettings, type ApiFlags } from './api-settings.js';
+import { requireSettings, resolveApiSettings } from './api-settings.js';
 import { cacheDir } from '../util/paths.js';
 import { pick } from '../config/sourced.js';
-import { desiredMonitors, type UpsertFlags } from './upsert-settings.js';
+import { desiredMonitors } from './upsert-settings.js';
 import { CronmonError, usageError } from '../util/errors.js';
 import type { Log } from '../util/log.js';
 import { printable, printableJson } from '../util/safe-text.js';
@@ -14,19 +14,14 @@ import { sendHeartbeat } from '../sentry/heartbeat.js';
 import { ConnectionPool } from '../sentry/keep-alive.js';
 import { regionUrl } from '../sentry/monitors-api.js';
 import { upsertMonitors, type UpsertResult } from '../sentry/upsert-monitors.js';
-
-export interface ApplyFlags extends ApiFlags, UpsertFlags {
-  via?: 'api' | 'checkin' | undefined;
-  dsn?: string | undefined;
-  environment?: string | undefined;
-  json?: boolean | undefined;
-}
+import { fromFlagOrEnv } from '../config/flag.js';
+import { DSN, ENVIRONMENT, NAME, type UpsertFlags } from '../config/flags.js';
 
 const API_TIMEOUT_MS = 30_000;
 
 // `cronmon upsert`: validates every monitor first, then applies them through the REST API (or
 // check-ins with --via checkin) and prints what changed. Resolves with the exit code.
-export async function runUpsert(flags: ApplyFlags, env: NodeJS.ProcessEnv, stderrIsTTY: boolean): Promise<number> {
+export async function runUpsert(flags: UpsertFlags, env: NodeJS.ProcessEnv, stderrIsTTY: boolean): Promise<number> {
   const settings = await resolveApiSettings(flags, env, stderrIsTTY);
   const viaCheckIn = flags.via === 'checkin';
   const desired = desiredMonitors(flags, settings.config, !viaCheckIn);
@@ -56,19 +51,19 @@ export function describeResult(result: UpsertResult, dryRun: boolean): string {
   return `${result.slug}: ${head} (${changes.join(', ')})`;
 }
 
-async function upsertViaCheckIns(flags: ApplyFlags, env: NodeJS.ProcessEnv, desired: DesiredMonitor[], settings: { config?: { dsn?: string | undefined; environment?: string | undefined; file: string } | undefined; network: Network; log: Log }): Promise<number> {
-  if (flags.name !== undefined || flags.muted !== undefined) throw usageError('--name and --muted need the REST API: drop --via checkin and give an auth token');
-  const dsn = pick([flags.dsn, '--dsn'], [env.SENTRY_DSN, 'SENTRY_DSN'], [settings.config?.dsn, `${settings.config?.file} (dsn)`]);
-  if (!dsn) throw new CronmonError('missing-setting', '--via checkin needs a DSN: set --dsn, SENTRY_DSN or dsn in the config file');
+async function upsertViaCheckIns(flags: UpsertFlags, env: NodeJS.ProcessEnv, desired: DesiredMonitor[], settings: { config?: { dsn?: string | undefined; environment?: string | undefined; file: string } | undefined; network: Network; log: Log }): Promise<number> {
+  if (flags.name !== undefined || flags.muted !== undefined) throw usageError(`${NAME.long} and --muted need the REST API: drop --via checkin and give an auth token`);
+  const dsn = pick(...fromFlagOrEnv(DSN, flags.dsn, env), [settings.config?.dsn, `${settings.config?.file} (dsn)`]);
+  if (!dsn) throw new CronmonError('missing-setting', `--via checkin needs a DSN: set ${[DSN.long, ...DSN.env].join(', ')} or dsn in the config file`);
   const parsed = parseDsn(dsn.value);
   if (!parsed.ok) throw usageError(`invalid DSN ${maskDsn(dsn.value)} from ${dsn.source}: ${parsed.reason}`);
-  const environment = pick([flags.environment, '--environment'], [env.SENTRY_ENVIRONMENT, 'SENTRY_ENVIRONMENT'], [settings.config?.environment, 'config file']);
+  const environment = pick(...fromFlagOrEnv(ENVIRONMENT, flags.environment, env), [settings.config?.environment, 'config file']);
   let failures = 0;
   for (const monitor of desired) {
     const { checkInId, delivery } = await sendHeartbeat({
       dsn: parsed.dsn,
       slug: monitor.slug,
-      environment: normaliseEnvironment(environment?.value, environment?.source ?? '--environment'),
+      environment: normaliseEnvironment(environment?.value, environment?.source ?? ENVIRONMENT.long),
       status: 'ok',
       monitorConfig: monitor.config,
       sendTimeoutMs: API_TIMEOUT_MS,

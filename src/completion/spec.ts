@@ -1,4 +1,6 @@
 import { Help, type Argument, type Command, type Option } from 'commander';
+import type { Flag } from '../config/flag.js';
+import { ALL_FLAGS } from '../config/flags.js';
 
 // A plain description of the command tree, taken from the live commander program, that the
 // bash/zsh/fish generators turn into scripts. Commands registered later (crontab, …) show up
@@ -56,15 +58,15 @@ export const INTERVAL_EXAMPLES: readonly string[] = [
 const NONE: ValueHint = { kind: 'none' };
 const FILE: ValueHint = { kind: 'file' };
 
-// Hints for option values commander knows only as text, by long flag.
-const OPTION_HINTS: Readonly<Record<string, ValueHint>> = {
-  '--interval': { kind: 'choices', values: INTERVAL_EXAMPLES },
-  '--slug': { kind: 'slug' },
-  '--config': FILE,
-  '--lock': FILE,
+// Hints for option values commander knows only as text, as the flags declare them.
+const HINTS: Readonly<Record<NonNullable<Flag['hint']>, ValueHint>> = {
+  interval: { kind: 'choices', values: INTERVAL_EXAMPLES },
+  slug: { kind: 'slug' },
+  file: FILE,
 };
+const HINT_OF_FLAG = new Map<string, ValueHint>(ALL_FLAGS.flatMap((declaration) => (declaration.hint === undefined ? [] : [[declaration.long, HINTS[declaration.hint]] as const])));
 
-// A value placeholder such as `<file>` or `[path]` means a file, whatever the option.
+// An argument or an undeclared option's value named `<file>` or `[paths...]` is a file.
 const FILE_PLACEHOLDER = /^(files?|paths?|dir|directory)$/;
 
 export function buildSpec(program: Command): CommandSpec {
@@ -98,8 +100,7 @@ function optionSpec(option: Option): OptionSpec {
   let hint: ValueHint = NONE;
   if (value !== 'none') {
     if (option.argChoices && option.argChoices.length > 0) hint = { kind: 'choices', values: [...option.argChoices] };
-    else if (option.long !== undefined && OPTION_HINTS[option.long]) hint = OPTION_HINTS[option.long] ?? NONE;
-    else if (FILE_PLACEHOLDER.test(placeholder)) hint = FILE;
+    else hint = (option.long === undefined ? undefined : HINT_OF_FLAG.get(option.long)) ?? (FILE_PLACEHOLDER.test(placeholder) ? FILE : NONE);
   }
   return {
     ...(option.long !== undefined ? { long: option.long } : {}),

@@ -2,14 +2,13 @@
 // `/usr/bin/node /opt/cronmon/bin/cronmon exec …`): which subcommand, slug and time zone, and the
 // job after `--`. This is what makes adopting a crontab idempotent. Pure: no I/O.
 
+import { execWords, SLUG, TIMEZONE } from '../config/flags.js';
 import { isAssignment, simpleCommands, type ShellLex, type ShellWord } from './shell-lex.js';
 
-// Options of `cronmon exec` that take a value as the next word (see src/cli/exec.ts, options.ts).
-const EXEC_VALUE_OPTIONS = new Set([
-  '--dsn', '-e', '--environment', '--slug', '-s', '--schedule', '--interval', '--timezone', '--checkin-margin', '--check-in-margin', '--failure-issue-threshold',
-  '--max-runtime', '--failure-threshold', '--recovery-threshold', '--owner', '--timeout', '--kill-grace',
-  '--lock-wait', '--tail-bytes', '--log-on', '--send-timeout', '--config',
-]);
+// exec's options, by whether the next word is their value.
+const EXEC_WORDS = execWords();
+const TAKES_VALUE = new Set(EXEC_WORDS.value);
+const TAKES_OPTIONAL_VALUE = new Set(EXEC_WORDS.optionalValue);
 
 export interface CronmonCall {
   subcommand: string;
@@ -61,12 +60,12 @@ function readCronmonWords(text: string, words: readonly ShellWord[], cronmonPath
     const name = eq > 0 && value.startsWith('--') ? value.slice(0, eq) : value;
     let optionValue: string | undefined;
     if (eq > 0 && value.startsWith('--')) optionValue = value.slice(eq + 1);
-    else if (EXEC_VALUE_OPTIONS.has(name)) optionValue = words[++i]?.value;
+    else if (TAKES_VALUE.has(name)) optionValue = words[++i]?.value;
     // An optional value is taken, as commander takes it, when the next word is no option.
-    else if (name === '--lock' && words[i + 1] !== undefined && !words[i + 1]?.value.startsWith('-')) optionValue = words[++i]?.value;
+    else if (TAKES_OPTIONAL_VALUE.has(name) && words[i + 1] !== undefined && !words[i + 1]?.value.startsWith('-')) optionValue = words[++i]?.value;
     if (optionValue === undefined) continue;
-    if (name === '--slug') call.slug = optionValue;
-    if (name === '--timezone') call.timezone = optionValue;
+    if (name === SLUG.long) call.slug = optionValue;
+    if (name === TIMEZONE.long) call.timezone = optionValue;
   }
   return call;
 }

@@ -25,18 +25,8 @@ export interface MonitorConfigInput {
   owner?: string | undefined;
 }
 
+// How messages name each field: its flag, or where it is in a config file.
 export type FieldLabels = Record<keyof MonitorConfigInput, string>;
-
-export const FLAG_LABELS: FieldLabels = {
-  schedule: '--schedule',
-  interval: '--interval',
-  timezone: '--timezone',
-  checkinMargin: '--checkin-margin',
-  maxRuntime: '--max-runtime',
-  failureThreshold: '--failure-threshold',
-  recoveryThreshold: '--recovery-threshold',
-  owner: '--owner',
-};
 
 // Sentry's ConfigValidator ranges. max_runtime: Sentry's constant allows 40320 but its own
 // error text promises 10080 (7 days), so cronmon keeps to the documented limit.
@@ -62,7 +52,7 @@ function wholeNumber(raw: string | number, label: string, min: number, max: numb
  * Validates monitor settings with Sentry's own rules and returns them in wire shape, or
  * undefined when none are set. Every error names the field's label and the rule.
  */
-export function buildMonitorConfig(input: MonitorConfigInput, labels: FieldLabels = FLAG_LABELS): MonitorConfig | undefined {
+export function buildMonitorConfig(input: MonitorConfigInput, labels: FieldLabels): MonitorConfig | undefined {
   const present = OPTIONAL_KEYS.filter((key) => input[key] !== undefined && !(key === 'timezone' && input[key] === ''));
   if (input.schedule !== undefined && input.interval !== undefined) {
     throw usageError(`${labels.schedule} and ${labels.interval} cannot be used together: choose one`);

@@ -148,7 +148,7 @@ describe('requireSettings', () => {
     expect(error.code).toBe('missing-setting');
     expect(error.exitCode).toBe(2);
     expect(error.message).toBe(
-      'this needs an auth token: set --auth-token, SENTRY_AUTH_TOKEN, or [auth] token in ~/.sentryclirc; and a project: set --project, SENTRY_PROJECT, project in the config file, or [defaults] project in .sentryclirc (for monitors list)',
+      'this needs an auth token: set --auth-token, SENTRY_AUTH_TOKEN, or [auth] token in .sentryclirc; and a project: set --project, SENTRY_PROJECT, project in the config file, or [defaults] project in .sentryclirc (for monitors list)',
     );
     expect(error.message).not.toContain('organization');
   });

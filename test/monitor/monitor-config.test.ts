@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CronmonError } from '../../src/util/errors.js';
+import { MONITOR_FLAG_LABELS as FLAG_LABELS } from '../../src/config/flags.js';
 import {
   buildMonitorConfig,
-  FLAG_LABELS,
   MAX_CHECKIN_MARGIN,
   MAX_MAX_RUNTIME,
   MAX_THRESHOLD,
@@ -46,7 +46,7 @@ const SCHEDULE = '0 * * * *';
 
 
 const build = (input: MonitorConfigInput): MonitorConfig => {
-  const config = buildMonitorConfig(input);
+  const config = buildMonitorConfig(input, FLAG_LABELS);
   if (!config) throw new Error('expected a monitor config');
   return config;
 };
@@ -82,7 +82,7 @@ describe('config values against the protocol vectors', () => {
     const forms = typeof input === 'number' ? [input, String(input)] : [input as string];
     for (const form of forms) {
       it(`${name}, given as ${typeof form}`, () => {
-        const run = () => buildMonitorConfig({ schedule: SCHEDULE, [key]: form });
+        const run = () => buildMonitorConfig({ schedule: SCHEDULE, [key]: form }, FLAG_LABELS);
         if (accepted) {
           const config = run();
           const expected = vector.normalised ?? input;
@@ -101,7 +101,7 @@ describe('config values against the protocol vectors', () => {
 describe('timezones against the protocol vectors', () => {
   for (const vector of vectors.timezones as TimezoneVector[]) {
     it(`${vector.valid ? 'accepts' : 'refuses'} ${JSON.stringify(vector.input)} (${vector.why})`, () => {
-      const run = () => buildMonitorConfig({ schedule: SCHEDULE, timezone: vector.input });
+      const run = () => buildMonitorConfig({ schedule: SCHEDULE, timezone: vector.input }, FLAG_LABELS);
       if (vector.valid) {
         const config = run();
         if (vector.normalised === null) expect(config).not.toHaveProperty('timezone');
@@ -130,8 +130,8 @@ describe('timezones against the protocol vectors', () => {
 
 describe('buildMonitorConfig', () => {
   it('returns undefined when nothing is set (a blank timezone counts as unset)', () => {
-    expect(buildMonitorConfig({})).toBeUndefined();
-    expect(buildMonitorConfig({ timezone: '' })).toBeUndefined();
+    expect(buildMonitorConfig({}, FLAG_LABELS)).toBeUndefined();
+    expect(buildMonitorConfig({ timezone: '' }, FLAG_LABELS)).toBeUndefined();
   });
 
   it('writes every field in wire order under its wire name', () => {
@@ -161,7 +161,7 @@ describe('buildMonitorConfig', () => {
   });
 
   it('refuses --schedule together with --interval, naming both', () => {
-    const error = errorOf(() => buildMonitorConfig({ schedule: SCHEDULE, interval: '1 hour' }));
+    const error = errorOf(() => buildMonitorConfig({ schedule: SCHEDULE, interval: '1 hour' }, FLAG_LABELS));
     expect(error.code).toBe('usage');
     expect(error.message).toBe('--schedule and --interval cannot be used together: choose one');
   });
@@ -176,7 +176,7 @@ describe('buildMonitorConfig', () => {
       ['owner', 'user:1'],
     ];
     for (const [key, value] of dependent) {
-      const error = errorOf(() => buildMonitorConfig({ [key]: value }));
+      const error = errorOf(() => buildMonitorConfig({ [key]: value }, FLAG_LABELS));
       expect(error.exitCode).toBe(2);
       expect(error.message).toBe(`${FLAG_LABELS[key]} needs --schedule or --interval`);
     }

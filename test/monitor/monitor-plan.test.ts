@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildMonitorConfig, type MonitorConfig } from '../../src/monitor/monitor-config.js';
+import { MONITOR_FLAG_LABELS as FLAG_LABELS } from '../../src/config/flags.js';
 import { createBody, describeSchedule, diffMonitor, restConfig, updateBody, type ApiMonitor } from '../../src/monitor/monitor-plan.js';
 import { formatMonitorTable, healthOf } from '../../src/commands/monitor-table.js';
 
 const config = (input: Parameters<typeof buildMonitorConfig>[0]): MonitorConfig => {
-  const built = buildMonitorConfig(input);
+  const built = buildMonitorConfig(input, FLAG_LABELS);
   if (!built) throw new Error('expected a config');
   return built;
 };

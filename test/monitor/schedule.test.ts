@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CronmonError } from '../../src/util/errors.js';
 import { buildMonitorConfig } from '../../src/monitor/monitor-config.js';
+import { MONITOR_FLAG_LABELS as FLAG_LABELS } from '../../src/config/flags.js';
 import { INTERVAL_UNITS, parseCrontab, parseInterval } from '../../src/monitor/schedule.js';
 import { vectors } from '../support/vectors.js';
 import { errorOf } from '../support/errors.js';
@@ -19,7 +20,7 @@ const scheduleVectors = vectors.schedules as ScheduleVector[];
 
 // The schedule object cronmon would put on the wire for a flag value.
 const wireSchedule = (input: { schedule?: string; interval?: string }): unknown =>
-  JSON.parse(JSON.stringify(buildMonitorConfig(input)?.schedule));
+  JSON.parse(JSON.stringify(buildMonitorConfig(input, FLAG_LABELS)?.schedule));
 
 describe('schedules against the protocol vectors', () => {
   it('has vectors to check', () => {
@@ -45,7 +46,7 @@ describe('schedules against the protocol vectors', () => {
           const error = errorOf(() => parseCrontab(value, '--schedule'));
           expect(error.exitCode).toBe(2);
           expect(error.message).toContain(`--schedule ${JSON.stringify(value)} is not a valid crontab`);
-          expect(() => buildMonitorConfig({ schedule: value })).toThrow(CronmonError);
+          expect(() => buildMonitorConfig({ schedule: value }, FLAG_LABELS)).toThrow(CronmonError);
         }
       });
     } else if (input.type === 'interval' && typeof input.value !== 'number') {
@@ -73,7 +74,7 @@ describe('schedules against the protocol vectors', () => {
           const error = errorOf(() => parseInterval(text, '--interval'));
           expect(error.exitCode).toBe(2);
           expect(error.message).toContain(`--interval ${JSON.stringify(text)}`);
-          expect(() => buildMonitorConfig({ interval: text })).toThrow(CronmonError);
+          expect(() => buildMonitorConfig({ interval: text }, FLAG_LABELS)).toThrow(CronmonError);
         }
       });
     } else {
