@@ -1,15 +1,13 @@
-import { formatRecord, PLAIN, recordJson } from '../receiver/format.js';
+import { formatRecord, recordJson } from '../receiver/format.js';
 import { startReceiver } from '../receiver/receiver.js';
-import { loadColours } from '../util/colour.js';
+import { loadPaint } from '../util/colour.js';
 import { printableJson } from '../util/safe-text.js';
-
 import type { ListenFlags } from '../config/flags.js';
 
 // `cronmon listen`: the receiver on its port, one line (or JSON object) per thing received,
 // until SIGINT or SIGTERM.
 export async function runListen(flags: ListenFlags): Promise<void> {
-  const chalk = await loadColours(process.env);
-  const paint = chalk ? { good: chalk.green, bad: chalk.red, busy: chalk.yellow, dim: chalk.dim } : PLAIN;
+  const paint = await loadPaint(process.env);
   const print = (line: string) => process.stdout.write(`${line}\n`);
   const receiver = await startReceiver({
     port: flags.port,

@@ -1,8 +1,8 @@
+import type { Paint } from '../util/colour.js';
 import { printable } from '../util/safe-text.js';
 import { describeSchedule, type ApiMonitor } from '../monitor/monitor-plan.js';
 
 export type Health = 'good' | 'bad' | 'idle';
-export type Paint = (text: string, health: Health) => string;
 
 const BAD = new Set(['error', 'missed_checkin', 'timeout']);
 
@@ -21,7 +21,7 @@ function since(iso: string | null | undefined, now: number): string {
 }
 
 // One row per monitor: slug, name, schedule (with its time zone), status, and each environment
-// with the status and age of its last check-in. `paint` colours by health (identity for no colour).
+// with the status and age of its last check-in, coloured by health.
 // Every cell is the server's text, escaped: a name must not be able to forge rows or colours.
 export function formatMonitorTable(monitors: readonly ApiMonitor[], paint: Paint, now: number = Date.now()): string {
   const header = ['SLUG', 'NAME', 'SCHEDULE', 'STATUS', 'ENVIRONMENTS'];
@@ -34,9 +34,10 @@ export function formatMonitorTable(monitors: readonly ApiMonitor[], paint: Paint
   });
   const widths = header.slice(0, 4).map((title, i) => Math.max(title.length, ...rows.map((row) => row.cells[i]?.length ?? 0)));
   const pad = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
+  const byHealth: Record<Health, (text: string) => string> = { good: paint.good, bad: paint.bad, idle: paint.dim };
   const lines = [`${pad(header.slice(0, 4))}  ${header[4]}`];
   for (const row of rows) {
-    const envs = row.environments.length === 0 ? paint('no check-ins yet', 'idle') : row.environments.map((e) => paint(e.text, e.health)).join(', ');
+    const envs = row.environments.length === 0 ? byHealth.idle('no check-ins yet') : row.environments.map((e) => byHealth[e.health](e.text)).join(', ');
     lines.push(`${pad(row.cells)}  ${envs}`);
   }
   return lines.join('\n');

@@ -1,7 +1,7 @@
 import { requireSettings, resolveApiSettings } from './api-settings.js';
 import type { MonitorsListFlags } from '../config/flags.js';
-import { loadColours } from '../util/colour.js';
-import { formatMonitorTable, type Health, type Paint } from './monitor-table.js';
+import { loadPaint } from '../util/colour.js';
+import { formatMonitorTable } from './monitor-table.js';
 import { printable, printableJson } from '../util/safe-text.js';
 import { createApiClient } from '../sentry/api.js';
 import { ConnectionPool } from '../sentry/keep-alive.js';
@@ -23,14 +23,7 @@ export async function runMonitorsList(flags: MonitorsListFlags, env: NodeJS.Proc
   } else if (monitors.length === 0) {
     process.stdout.write(`${printable(`no monitors in ${org}${project ? ` for project ${project}` : ''}`)}\n`);
   } else {
-    process.stdout.write(`${formatMonitorTable(monitors, await painter(env))}\n`);
+    process.stdout.write(`${formatMonitorTable(monitors, await loadPaint(env))}\n`);
   }
   return 0;
-}
-
-async function painter(env: NodeJS.ProcessEnv): Promise<Paint> {
-  const chalk = await loadColours(env);
-  if (chalk === undefined) return (text) => text;
-  const colours: Record<Health, (text: string) => string> = { good: chalk.green, bad: chalk.red, idle: chalk.dim };
-  return (text, health) => colours[health](text);
 }

@@ -1,19 +1,11 @@
 import { describeSchedule } from '../monitor/monitor-plan.js';
+import { PLAIN, type Paint } from '../util/colour.js';
 import { printable } from '../util/safe-text.js';
 import type { ReceiverRecord } from './ingest.js';
 
 // How `cronmon listen` shows what it received: one line per record, or one JSON object. Every
 // value a sender chose is escaped before it is painted: a slug or a file name must not be able
 // to forge a line of its own or drive the terminal.
-
-export interface Paint {
-  good(text: string): string;
-  bad(text: string): string;
-  busy(text: string): string;
-  dim(text: string): string;
-}
-
-export const PLAIN: Paint = { good: String, bad: String, busy: String, dim: String };
 
 const clock = (time: Date) => time.toTimeString().slice(0, 8);
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { buildMonitorConfig, type MonitorConfig } from '../../src/monitor/monitor-config.js';
 import { MONITOR_FLAG_LABELS as FLAG_LABELS } from '../../src/config/flags.js';
 import { createBody, describeSchedule, diffMonitor, restConfig, updateBody, type ApiMonitor } from '../../src/monitor/monitor-plan.js';
-import { formatMonitorTable, healthOf } from '../../src/commands/monitor-table.js';
 
 const config = (input: Parameters<typeof buildMonitorConfig>[0]): MonitorConfig => {
   const built = buildMonitorConfig(input, FLAG_LABELS);
@@ -67,29 +66,5 @@ describe('diffMonitor', () => {
       { field: 'schedule', from: '0 3 * * *', to: 'every 1 day' },
       { field: 'max_runtime', from: '(none)', to: '30' },
     ]);
-  });
-});
-
-describe('formatMonitorTable', () => {
-  it('lists slug, name, schedule with time zone, status and environments', () => {
-    const now = Date.parse('2026-01-01T12:00:00Z');
-    const table = formatMonitorTable(
-      [
-        { ...existing, environments: [{ name: 'production', status: 'ok', lastCheckIn: '2026-01-01T11:59:30Z' }] },
-        { ...existing, slug: 'hourly', name: 'Hourly', isMuted: true, config: { schedule_type: 'interval', schedule: [1, 'hour'] }, environments: [] },
-      ],
-      (text) => text,
-      now,
-    );
-    const lines = table.split('\n');
-    expect(lines[0]).toMatch(/^SLUG\s+NAME\s+SCHEDULE\s+STATUS\s+ENVIRONMENTS$/);
-    expect(lines[1]).toMatch(/^nightly-backup\s+Nightly backup\s+0 3 \* \* \* \(UTC\)\s+active\s+production: ok 30s ago$/);
-    expect(lines[2]).toMatch(/^hourly\s+Hourly\s+every 1 hour\s+active, muted\s+no check-ins yet$/);
-  });
-
-  it('classifies statuses by health', () => {
-    expect(healthOf('ok')).toBe('good');
-    for (const status of ['error', 'missed_checkin', 'timeout']) expect(healthOf(status)).toBe('bad');
-    expect(healthOf('active')).toBe('idle');
   });
 });
