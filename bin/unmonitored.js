@@ -7,7 +7,7 @@ const { spawn } = require('child_process');
 const { constants } = require('os');
 
 // exec's options by what follows them, written by the build from the flag declarations
-// (src/config/flags.ts). An option that takes no value is skipped; an optional value is the next
+// (src/config/command-flags.ts). An option that takes no value is skipped; an optional value is the next
 // word only when it is no option, as the full CLI reads it; any other option takes the next word
 // (or `=value`).
 const WORDS = require('../dist/exec-words.json');

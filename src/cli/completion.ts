@@ -1,7 +1,8 @@
 import { Argument, Command } from 'commander';
 import { SHELLS } from '../completion/shells.js';
 import { fromFlagOrEnv } from '../config/flag.js';
-import { COMPLETION_FLAGS, CONFIG } from '../config/flags.js';
+import { CONFIG } from '../config/flags.js';
+import { COMPLETION_FLAGS } from '../config/command-flags.js';
 import { pick } from '../config/sourced.js';
 import { addFlags, flagsOf } from './options.js';
 

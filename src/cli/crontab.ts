@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { CRONTAB_FLAGS } from '../config/flags.js';
+import { CRONTAB_FLAGS } from '../config/command-flags.js';
 import { addFlags, flagsOf } from './options.js';
 
 export function makeCrontabCommand(): Command {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { DOCTOR_FLAGS } from '../config/flags.js';
+import { DOCTOR_FLAGS } from '../config/command-flags.js';
 import { addFlags, flagsOf } from './options.js';
 
 export function makeDoctorCommand(): Command {

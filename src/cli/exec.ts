@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { EXEC_FLAGS, MONITORS_RUN_FLAGS, type ExecFlags } from '../config/flags.js';
+import { EXEC_FLAGS, MONITORS_RUN_FLAGS, type ExecFlags } from '../config/command-flags.js';
 import { addFlags, flagsOf } from './options.js';
 
 export function makeExecCommand(): Command {

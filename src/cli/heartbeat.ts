@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { HEARTBEAT_FLAGS } from '../config/flags.js';
+import { HEARTBEAT_FLAGS } from '../config/command-flags.js';
 import { addFlags, flagsOf } from './options.js';
 
 export function makeHeartbeatCommand(): Command {

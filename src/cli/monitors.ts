@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { MONITORS_LIST_FLAGS } from '../config/flags.js';
+import { MONITORS_LIST_FLAGS } from '../config/command-flags.js';
 import { makeMonitorsRunCommand } from './exec.js';
 import { addFlags, flagsOf } from './options.js';
 

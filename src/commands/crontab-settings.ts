@@ -9,7 +9,8 @@ import { isValidTimezone } from '../monitor/timezone.js';
 import * as adopt from '../crontab/adopt.js';
 import * as io from '../crontab/io.js';
 import type { CrontabLine } from '../crontab/parse.js';
-import { CRONMON_PATH, TIMEZONE, type CrontabFlags } from '../config/flags.js';
+import { CRONMON_PATH, TIMEZONE } from '../config/flags.js';
+import { type CrontabFlags } from '../config/command-flags.js';
 
 
 export interface LineSettings {

@@ -1,7 +1,8 @@
 import type { Stats } from 'node:fs';
 import { userInfo } from 'node:os';
 import { isSet } from '../config/flag.js';
-import { QUIET, type CrontabFlags } from '../config/flags.js';
+import { QUIET } from '../config/flags.js';
+import { type CrontabFlags } from '../config/command-flags.js';
 import { createCommandLog } from './reporting-settings.js';
 import type { Log } from '../util/log.js';
 import { printableJson } from '../util/safe-text.js';

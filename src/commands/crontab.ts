@@ -1,6 +1,7 @@
 import { cacheDir } from '../util/paths.js';
 import { isSet } from '../config/flag.js';
-import { QUIET, type CrontabFlags } from '../config/flags.js';
+import { QUIET } from '../config/flags.js';
+import { type CrontabFlags } from '../config/command-flags.js';
 import { createCommandLog } from './reporting-settings.js';
 import { usageError } from '../util/errors.js';
 import * as adopt from '../crontab/adopt.js';

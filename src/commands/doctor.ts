@@ -7,7 +7,7 @@ import type { CronmonConfig } from '../config/config-file.js';
 import { resolveNetwork } from './network-settings.js';
 import { cacheDir } from '../util/paths.js';
 import { configFile, createCommandLog, findDsn } from './reporting-settings.js';
-import type { DoctorFlags } from '../config/flags.js';
+import type { DoctorFlags } from '../config/command-flags.js';
 import { loadSentryCliRc, type SentryCliRc } from '../config/sentryclirc.js';
 import { CRON_DEFAULT_PATH, findOnPath } from '../crontab/io.js';
 import { isCronmonError, messageOf } from '../util/errors.js';

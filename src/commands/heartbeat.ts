@@ -1,6 +1,6 @@
 import { sendHeartbeat } from '../sentry/heartbeat.js';
 import { resolveHeartbeatOptions } from './heartbeat-settings.js';
-import type { HeartbeatFlags } from '../config/flags.js';
+import type { HeartbeatFlags } from '../config/command-flags.js';
 
 // `cronmon heartbeat`: one check-in; its id on stdout for `--status in_progress`, or the whole
 // of it with --json; exit 1 when it was not delivered.

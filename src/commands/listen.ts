@@ -2,7 +2,7 @@ import { formatRecord, recordJson } from '../receiver/format.js';
 import { startReceiver } from '../receiver/receiver.js';
 import { loadPaint } from '../util/colour.js';
 import { printableJson } from '../util/safe-text.js';
-import type { ListenFlags } from '../config/flags.js';
+import type { ListenFlags } from '../config/command-flags.js';
 
 // `cronmon listen`: the receiver on its port, one line (or JSON object) per thing received,
 // until SIGINT or SIGTERM.

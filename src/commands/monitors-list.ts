@@ -1,5 +1,5 @@
 import { requireSettings, resolveApiSettings } from './api-settings.js';
-import type { MonitorsListFlags } from '../config/flags.js';
+import type { MonitorsListFlags } from '../config/command-flags.js';
 import { loadPaint } from '../util/colour.js';
 import { formatMonitorTable } from './monitor-table.js';
 import { printable, printableJson } from '../util/safe-text.js';

@@ -4,7 +4,8 @@ import type { CronmonConfig } from '../config/config-file.js';
 import { mergeHeaders } from '../config/headers.js';
 import { pick } from '../config/sourced.js';
 import type { SentryCliRc } from '../config/sentryclirc.js';
-import { PROXY, type ExecFlags } from '../config/flags.js';
+import { PROXY } from '../config/flags.js';
+import { type ExecFlags } from '../config/command-flags.js';
 
 // Flags of every command that talks to Sentry.
 export type NetworkFlags = Pick<ExecFlags, 'proxy' | 'header'>;

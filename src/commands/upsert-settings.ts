@@ -4,7 +4,8 @@ import type { DesiredMonitor } from '../monitor/monitor-plan.js';
 import { isValidApiSlug, requireSlug } from '../monitor/slug.js';
 import type { CronmonConfig } from '../config/config-file.js';
 import { mergeMonitorInput } from './reporting-settings.js';
-import { MONITOR_FLAG_LABELS, NAME, SLUG, UPSERT_FLAGS, type UpsertFlags } from '../config/flags.js';
+import { MONITOR_FLAG_LABELS, NAME, SLUG } from '../config/flags.js';
+import { UPSERT_FLAGS, type UpsertFlags } from '../config/command-flags.js';
 
 // The monitors `upsert` is to create or update, all validated before the first request: the
 // one named by --slug (flags over its config-file entry), or every monitor in the config file.

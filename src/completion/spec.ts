@@ -1,6 +1,6 @@
 import { Help, type Argument, type Command, type Option } from 'commander';
 import type { Flag } from '../config/flag.js';
-import { ALL_FLAGS } from '../config/flags.js';
+import { ALL_FLAGS } from '../config/command-flags.js';
 
 // A plain description of the command tree, taken from the live commander program, that the
 // bash/zsh/fish generators turn into scripts. Commands registered later (crontab, …) show up

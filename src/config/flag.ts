@@ -1,4 +1,4 @@
-// What an option of the command line is, declared once (src/config/flags.ts): the CLI builds
+// What an option of the command line is, declared once (flags.ts, command-flags.ts): the CLI builds
 // commander's options from it, the handlers get their flags' types from it, completions get
 // their value hints, the crontab reader and the unmonitored fallback learn which words take a
 // value, and messages name the flag as the user typed it.

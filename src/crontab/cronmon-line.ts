@@ -2,7 +2,8 @@
 // `/usr/bin/node /opt/cronmon/bin/cronmon exec …`): which subcommand, slug and time zone, and the
 // job after `--`. This is what makes adopting a crontab idempotent. Pure: no I/O.
 
-import { execWords, SLUG, TIMEZONE } from '../config/flags.js';
+import { SLUG, TIMEZONE } from '../config/flags.js';
+import { execWords } from '../config/command-flags.js';
 import { isAssignment, simpleCommands, type ShellLex, type ShellWord } from './shell-lex.js';
 
 // exec's options, by whether the next word is their value.

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { addFlags, flagsOf } from '../../src/cli/options.js';
 import { buildProgram } from '../../src/cli/program.js';
 import type { Flag } from '../../src/config/flag.js';
-import * as flags from '../../src/config/flags.js';
+import * as flags from '../../src/config/command-flags.js';
+import { MONITOR_FLAG_LABELS } from '../../src/config/flags.js';
 import { readCronmonCall } from '../../src/crontab/cronmon-line.js';
 import { lexShell } from '../../src/crontab/shell-lex.js';
 
@@ -69,7 +70,7 @@ describe('the flag declarations', () => {
   });
 
   it('labels monitor settings with their flags', () => {
-    expect(flags.MONITOR_FLAG_LABELS).toEqual({
+    expect(MONITOR_FLAG_LABELS).toEqual({
       schedule: '--schedule',
       interval: '--interval',
       timezone: '--timezone',
