@@ -22,7 +22,15 @@ const MIB = 1024 ** 2;
 
 // The strict test server (ingest, REST API, faults), bundled for plain node.
 mkdirSync(`${root}build/bench`, { recursive: true });
-await build({ entryPoints: [`${root}test/support/sentry-server.ts`], outfile: `${root}build/bench/sentry-server.mjs`, bundle: true, format: 'esm', platform: 'node', packages: 'external', logLevel: 'warning' });
+await build({
+  entryPoints: [`${root}test/support/sentry-server.ts`],
+  outfile: `${root}build/bench/sentry-server.mjs`,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  packages: 'external',
+  logLevel: 'warning',
+});
 const { startSentryServer } = await import(`${root}build/bench/sentry-server.mjs`);
 
 const median = (values) => {
@@ -72,7 +80,8 @@ async function interleaved(variants, count) {
 const gnuTime = ['/usr/bin/time', '/bin/time'].find((file) => existsSync(file));
 if (!gnuTime) console.warn('no GNU time (apt-get install time): peak RSS figures include about 10 MiB of the Python probe');
 function rusage(command, env) {
-  const probe = 'import resource,subprocess,sys\nsubprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,check=True)\nr=resource.getrusage(resource.RUSAGE_CHILDREN)\nprint(r.ru_maxrss, (r.ru_utime+r.ru_stime)*1000)';
+  const probe =
+    'import resource,subprocess,sys\nsubprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,check=True)\nr=resource.getrusage(resource.RUSAGE_CHILDREN)\nprint(r.ru_maxrss, (r.ru_utime+r.ru_stime)*1000)';
   const [file, ...args] = gnuTime ? [gnuTime, '-f', '%M %U %S', ...command] : ['python3', '-c', probe, ...command];
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { env, stdio: ['ignore', gnuTime ? 'ignore' : 'pipe', 'pipe'] });
@@ -151,17 +160,34 @@ try {
   row('bare `true`', ms(startup.true), `median of ${rounds}, interleaved`);
   row('`node -e 0`', ms(startup.nodeE0), `adds ${ms(adds('nodeE0'))}`);
   row('`cronmon exec -- true` (npm package)', ms(startup.cronmon), `adds ${ms(adds('cronmon'))}; ${ms(adds('cronmon') - adds('nodeE0'))} over node -e 0`);
-  row('`cronmon exec --dry-run -- true` (no network)', ms(startup.cronmonNoDsn), `adds ${ms(adds('cronmonNoDsn'))}; ${ms(adds('cronmonNoDsn') - adds('nodeE0'))} over node -e 0`);
+  row(
+    '`cronmon exec --dry-run -- true` (no network)',
+    ms(startup.cronmonNoDsn),
+    `adds ${ms(adds('cronmonNoDsn'))}; ${ms(adds('cronmonNoDsn') - adds('nodeE0'))} over node -e 0`,
+  );
   if (haveBinary) {
     const versusNative = haveSentryCli ? `; binary/native = ${(adds('binary') / adds('sentryCliNative')).toFixed(2)}` : '';
     row('`cronmon exec -- true` (single executable)', ms(startup.binary), `adds ${ms(adds('binary'))}${versusNative}`);
     row('`cronmon exec --dry-run -- true` (single executable, no network)', ms(startup.binaryNoDsn), `adds ${ms(adds('binaryNoDsn'))}`);
   }
   if (haveSentryCli) {
-    row('`sentry-cli monitors run -- true` (npm package)', ms(startup.sentryCliNpm), `adds ${ms(adds('sentryCliNpm'))}; cronmon/sentry-cli = ${(adds('cronmon') / adds('sentryCliNpm')).toFixed(2)}`);
-    row('`sentry-cli monitors run -- true` (native binary)', ms(startup.sentryCliNative), `adds ${ms(adds('sentryCliNative'))}; cronmon/native = ${(adds('cronmon') / adds('sentryCliNative')).toFixed(1)}`);
-    summary.push(`exec adds ${ms(adds('cronmon'))} = ${(adds('cronmon') / adds('sentryCliNpm')).toFixed(2)} × sentry-cli (npm), ${ms(adds('cronmon') - adds('nodeE0'))} over node -e 0`);
-    if (haveBinary) summary.push(`binary adds ${ms(adds('binary'))} = ${(adds('binary') / adds('sentryCliNative')).toFixed(2)} × sentry-cli native (${ms(adds('sentryCliNative'))})`);
+    row(
+      '`sentry-cli monitors run -- true` (npm package)',
+      ms(startup.sentryCliNpm),
+      `adds ${ms(adds('sentryCliNpm'))}; cronmon/sentry-cli = ${(adds('cronmon') / adds('sentryCliNpm')).toFixed(2)}`,
+    );
+    row(
+      '`sentry-cli monitors run -- true` (native binary)',
+      ms(startup.sentryCliNative),
+      `adds ${ms(adds('sentryCliNative'))}; cronmon/native = ${(adds('cronmon') / adds('sentryCliNative')).toFixed(1)}`,
+    );
+    summary.push(
+      `exec adds ${ms(adds('cronmon'))} = ${(adds('cronmon') / adds('sentryCliNpm')).toFixed(2)} × sentry-cli (npm), ${ms(adds('cronmon') - adds('nodeE0'))} over node -e 0`,
+    );
+    if (haveBinary)
+      summary.push(
+        `binary adds ${ms(adds('binary'))} = ${(adds('binary') / adds('sentryCliNative')).toFixed(2)} × sentry-cli native (${ms(adds('sentryCliNative'))})`,
+      );
   } else {
     summary.push(`exec adds ${ms(adds('cronmon'))}, ${ms(adds('cronmon') - adds('nodeE0'))} over node -e 0`);
   }
@@ -181,14 +207,19 @@ try {
       bare: [['sh', '-c', `${head(GIB)} > /dev/null`], env],
       pipe: [['sh', '-c', `${head(GIB)} | cat > /dev/null`], env],
     };
-    for (const [name, command] of Object.entries(runtimes)) ioVariants[name] = [[...command, 'exec', '--slug', 'bench-io', '--', 'head', '-c', String(GIB), '/dev/zero'], env];
+    for (const [name, command] of Object.entries(runtimes))
+      ioVariants[name] = [[...command, 'exec', '--slug', 'bench-io', '--', 'head', '-c', String(GIB), '/dev/zero'], env];
     const io = await interleaved(ioVariants, ioRounds);
     const rate = (time) => `${(GIB / MIB / (time / 1000)).toFixed(0)} MiB/s`;
     row('1 GiB, bare (no copy)', rate(io.bare), `median of ${ioRounds}`);
     row('1 GiB, through a pipe (`cat`)', rate(io.pipe));
     const gib = [];
     for (const [name, command] of Object.entries(runtimes)) {
-      row(`1 GiB, through \`cronmon exec\` (${runtimeName[name]})`, rate(io[name]), `${(io.pipe / io[name]).toFixed(2)} × pipe, ${(io.bare / io[name]).toFixed(2)} × bare`);
+      row(
+        `1 GiB, through \`cronmon exec\` (${runtimeName[name]})`,
+        rate(io[name]),
+        `${(io.pipe / io[name]).toFixed(2)} × pipe, ${(io.bare / io[name]).toFixed(2)} × bare`,
+      );
       const peaks = [];
       for (const bytes of [100 * MIB, GIB]) {
         const big = await rusage([...command, 'exec', '--slug', 'bench-rss', '--', 'head', '-c', String(bytes), '/dev/zero'], env);
@@ -212,11 +243,13 @@ try {
     return { wall, arrived };
   };
   const concurrent = {};
-  for (const [name, command] of Object.entries(runtimes)) concurrent[name] = await many(runtimeName[name], (i) => [...command, 'exec', '--slug', `bench-many-${name}-${i}`, '--', 'sleep', '0.2']);
+  for (const [name, command] of Object.entries(runtimes))
+    concurrent[name] = await many(runtimeName[name], (i) => [...command, 'exec', '--slug', `bench-many-${name}-${i}`, '--', 'sleep', '0.2']);
   if (haveSentryCli) {
     concurrent.sentryCli = await many('sentry-cli native', (i) => [sentryCliNative, 'monitors', 'run', `bench-many-scn-${i}`, '--', 'sleep', '0.2']);
     for (const [name, result] of Object.entries(concurrent)) {
-      if (name !== 'sentryCli') summary.push(`100 at once: ${name} ${(result.wall / concurrent.sentryCli.wall).toFixed(2)} × sentry-cli, ${result.arrived}/200`);
+      if (name !== 'sentryCli')
+        summary.push(`100 at once: ${name} ${(result.wall / concurrent.sentryCli.wall).toFixed(2)} × sentry-cli, ${result.arrived}/200`);
     }
   }
 
@@ -254,7 +287,11 @@ try {
   const usage = await rusage([node, cli, 'monitors', 'list'], apiEnv);
   sentry.setFault(undefined);
   const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  row('`monitors list`, 1,000 monitors', ms(list.ms), `${plural(requests, 'request')} over ${plural(connections, 'connection')}, 30 ms latency each = ${requests * 30} ms; cronmon CPU ${ms(usage.cpuMs)}`);
+  row(
+    '`monitors list`, 1,000 monitors',
+    ms(list.ms),
+    `${plural(requests, 'request')} over ${plural(connections, 'connection')}, 30 ms latency each = ${requests * 30} ms; cronmon CPU ${ms(usage.cpuMs)}`,
+  );
   summary.push(`monitors list: ${ms(list.ms)} for ${plural(requests, 'request')} over ${plural(connections, 'connection')}`);
 
   const width = Math.max(...rows.map(([what]) => what.length));

@@ -48,11 +48,18 @@ for (const target of targets) {
   const compiled = spawnSync(
     bun,
     [
-      'build', 'dist/cronmon.cjs', '--compile', '--bytecode', '--minify', `--target=bun-${target}`,
-      `--compile-executable-path=${target === hostTarget ? bun : runtimeOf(target)}`, `--outfile=${output}`,
+      'build',
+      'dist/cronmon.cjs',
+      '--compile',
+      '--bytecode',
+      '--minify',
+      `--target=bun-${target}`,
+      `--compile-executable-path=${target === hostTarget ? bun : runtimeOf(target)}`,
+      `--outfile=${output}`,
       // cronmon's configuration is its own: a .env or bunfig.toml in the directory a job runs in
       // must neither change its settings nor run code.
-      '--no-compile-autoload-dotenv', '--no-compile-autoload-bunfig',
+      '--no-compile-autoload-dotenv',
+      '--no-compile-autoload-bunfig',
       // cosmiconfig's loader for TypeScript configs; cronmon does not search for those.
       '--external=typescript',
     ],

@@ -31,7 +31,14 @@ writeFileSync(new URL('dist/exec-words.json', root), `${JSON.stringify(await exe
 // exec's option words, from the flag declarations, for bin/unmonitored.js: on a Node.js too old
 // for the bundle, it still has to tell exec's options from the job.
 async function execWords() {
-  const { outputFiles } = await build({ entryPoints: ['src/config/command-flags.ts'], bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'warning' });
+  const { outputFiles } = await build({
+    entryPoints: ['src/config/command-flags.ts'],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    write: false,
+    logLevel: 'warning',
+  });
   const { execWords: words } = await import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].contents).toString('base64')}`);
   return words();
 }

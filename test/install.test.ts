@@ -96,7 +96,10 @@ describe('install.sh', () => {
 
   it('needs a source, takes only https URLs, and rejects what it does not know', () => {
     expect(install([])).toMatchObject({ code: 1, stderr: 'install.sh: say where the binaries are: --from URL|DIR\n' });
-    expect(install(['--from', 'http://127.0.0.1:9/x'])).toMatchObject({ code: 1, stderr: 'install.sh: only https:// URLs: a checksum fetched in the clear proves nothing\n' });
+    expect(install(['--from', 'http://127.0.0.1:9/x'])).toMatchObject({
+      code: 1,
+      stderr: 'install.sh: only https:// URLs: a checksum fetched in the clear proves nothing\n',
+    });
     expect(install(['--from', fakeRelease(), '--target', 'windows-x64'])).toMatchObject({ code: 1, stderr: 'install.sh: unknown target windows-x64\n' });
     expect(install(['--bogus'])).toMatchObject({ code: 1, stderr: 'install.sh: unknown option --bogus (see --help)\n' });
     expect(install(['--from', join(tempDir(), 'missing')]).stderr).toMatch(/^install\.sh: .*missing\/SHA256SUMS not found\n$/);

@@ -13,7 +13,10 @@ function anchors(lines: string[]): { level: number; anchor: string }[] {
   const seen = new Map<string, number>();
   return lines.map((line) => {
     const [, hashes = '', text = ''] = /^(#+) (.*)$/.exec(line) ?? [];
-    const base = text.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/ /g, '-');
+    const base = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/ /g, '-');
     const count = seen.get(base) ?? 0;
     seen.set(base, count + 1);
     return { level: hashes.length, anchor: count === 0 ? base : `${base}-${count}` };
@@ -36,7 +39,9 @@ describe('README.md', () => {
   });
 
   it('starts with the two commands that try it, then the contents, install and recipes, before any reference', () => {
-    const order = ['try-it-in-two-commands', 'contents', 'install', 'recipes', 'cronmon-exec'].map((anchor) => all.findIndex((heading) => heading.anchor === anchor));
+    const order = ['try-it-in-two-commands', 'contents', 'install', 'recipes', 'cronmon-exec'].map((anchor) =>
+      all.findIndex((heading) => heading.anchor === anchor),
+    );
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(order).not.toContain(-1);
     expect(README).toContain('npm ci && npm run demo');

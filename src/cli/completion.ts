@@ -26,17 +26,17 @@ export function makeCompletionCommand(): Command {
     .addArgument(new Argument('[shell]', 'the shell to print the script for').choices(SHELLS))
     .addHelpText('after', INSTALL_HELP);
   return addFlags(command, COMPLETION_FLAGS).action(async (shell: string | undefined, _flags: unknown, self: Command) => {
-      const flags = flagsOf<typeof COMPLETION_FLAGS>(self);
-      if (flags.slugs === true) {
-        const { configSlugs } = await import('../completion/slugs.js');
-        const explicit = pick(...fromFlagOrEnv(CONFIG, flags.config, process.env))?.value;
-        const slugs = await configSlugs({ explicit, cwd: process.cwd(), env: process.env });
-        if (slugs.length > 0) process.stdout.write(`${slugs.join('\n')}\n`);
-        return;
-      }
-      if (shell === undefined) self.error("error: missing required argument 'shell'", { code: 'commander.missingArgument', exitCode: 2 });
-      // The whole program: the one running was built with only this subcommand in full.
-      const [{ completionScript }, { buildProgram }] = await Promise.all([import('../completion/index.js'), import('./program.js')]);
-      process.stdout.write(completionScript(shell as 'bash' | 'zsh' | 'fish', buildProgram()));
-    });
+    const flags = flagsOf<typeof COMPLETION_FLAGS>(self);
+    if (flags.slugs === true) {
+      const { configSlugs } = await import('../completion/slugs.js');
+      const explicit = pick(...fromFlagOrEnv(CONFIG, flags.config, process.env))?.value;
+      const slugs = await configSlugs({ explicit, cwd: process.cwd(), env: process.env });
+      if (slugs.length > 0) process.stdout.write(`${slugs.join('\n')}\n`);
+      return;
+    }
+    if (shell === undefined) self.error("error: missing required argument 'shell'", { code: 'commander.missingArgument', exitCode: 2 });
+    // The whole program: the one running was built with only this subcommand in full.
+    const [{ completionScript }, { buildProgram }] = await Promise.all([import('../completion/index.js'), import('./program.js')]);
+    process.stdout.write(completionScript(shell as 'bash' | 'zsh' | 'fish', buildProgram()));
+  });
 }

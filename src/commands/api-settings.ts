@@ -38,7 +38,12 @@ export async function resolveApiSettings(flags: ApiFlags, env: NodeJS.ProcessEnv
 
 // Who the API calls go to and with what: token, organization, project and URL, from files
 // already loaded.
-export function apiTarget(flags: ApiFlags, env: NodeJS.ProcessEnv, config: CronmonConfig | undefined, rc: SentryCliRc): Pick<ApiSettings, 'token' | 'org' | 'project' | 'url'> {
+export function apiTarget(
+  flags: ApiFlags,
+  env: NodeJS.ProcessEnv,
+  config: CronmonConfig | undefined,
+  rc: SentryCliRc,
+): Pick<ApiSettings, 'token' | 'org' | 'project' | 'url'> {
   const inFile = (key: string) => `${config?.file} (${key})`;
   const inRc = (key: 'token' | 'url' | 'org' | 'project', what: string) => `${rc.sources[key] ?? '.sentryclirc'} (${what})`;
   const url = pick(...fromFlagOrEnv(URL, flags.url, env), [config?.url, inFile('url')], [rc.url, inRc('url', '[defaults] url')]);
@@ -49,7 +54,6 @@ export function apiTarget(flags: ApiFlags, env: NodeJS.ProcessEnv, config: Cronm
     url: url ? checkedUrl(url) : DEFAULT_URL,
   };
 }
-
 
 // A URL every request can be built on, else one line naming where it came from (exit 2). The
 // value is shown without its user and password.

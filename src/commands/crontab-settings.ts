@@ -12,7 +12,6 @@ import type { CrontabLine } from '../crontab/parse.js';
 import { CRONMON_PATH, TIMEZONE } from '../config/flags.js';
 import { type CrontabFlags } from '../config/command-flags.js';
 
-
 export interface LineSettings {
   cronmonPath: string;
   /** The zone cron schedules jobs in when no CRON_TZ line says; undefined for UTC. */
@@ -70,7 +69,8 @@ export function warnAboutLines(log: Log, crontab: AdoptedCrontab, settings: Line
   const paths = new Set(jobs.filter((job) => job.state === 'wrapped').map((job) => cronPathOf(parsed[job.line - 1])));
   for (const path of paths) {
     const reason = io.unreachableReason(settings.cronmonPath, path, interpreter === undefined ? process.execPath : undefined);
-    if (reason) log.warn(`cron could not start the wrapped jobs${nameSource ? ` of ${source}` : ''}: ${reason}; add a PATH=… line above them or use --cronmon-path`);
+    if (reason)
+      log.warn(`cron could not start the wrapped jobs${nameSource ? ` of ${source}` : ''}: ${reason}; add a PATH=… line above them or use --cronmon-path`);
   }
 }
 

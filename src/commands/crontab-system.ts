@@ -35,7 +35,8 @@ export async function runSystemCrontabs(paths: readonly string[], flags: Crontab
   const quiet = isSet(QUIET, flags.quiet, env);
   const apply = flags.apply === true;
   if (paths.includes('-') && paths.length > 1) throw usageError('- (standard input) is read alone, not with other files');
-  if (apply && paths[0] === '-') throw usageError('--apply cannot write back to standard input: name the files, or leave them out for /etc/crontab and /etc/cron.d');
+  if (apply && paths[0] === '-')
+    throw usageError('--apply cannot write back to standard input: name the files, or leave them out for /etc/crontab and /etc/cron.d');
   for (const path of paths) io.refuseAnacrontab(path);
   const settings = lineSettings(flags);
 
@@ -78,7 +79,9 @@ export async function runSystemCrontabs(paths: readonly string[], flags: Crontab
       ...ignored.map((file) => ({ file: file.path, state: 'ignored', reason: file.reason })),
     ];
     process.stdout.write(`${printableJson(entries, 2)}\n`);
-    if (!quiet) for (const file of files.filter((f) => f.backup !== undefined)) log.print(`cronmon: wrote ${file.path}; the previous version is saved as ${file.backup ?? ''}\n`);
+    if (!quiet)
+      for (const file of files.filter((f) => f.backup !== undefined))
+        log.print(`cronmon: wrote ${file.path}; the previous version is saved as ${file.backup ?? ''}\n`);
   } else {
     process.stdout.write(systemReport(files, ignored, apply));
   }

@@ -27,7 +27,6 @@ import { check, type Check } from '../doctor/check.js';
 import { configCheck, dirCheck, runtimeCheck, zoneCheck, type DirState, type RuntimeFacts } from '../doctor/host-checks.js';
 import { apiCheck, clockCheck, dsnCheck, sentryCheck, type ApiFacts } from '../doctor/sentry-checks.js';
 
-
 // Doctor waits longer than exec would (5s): it is asked interactively, and says when it was slow.
 const REQUEST_TIMEOUT_MS = 10_000;
 // `bin/cronmon --version` with cron's PATH starts one more Node; far more than that needs.
@@ -35,7 +34,12 @@ const TRIAL_TIMEOUT_MS = 30_000;
 
 // `cronmon doctor`: gathers what cron will meet (settings, Sentry's answer, this machine) and
 // judges it with the pure checks. Nothing is created anywhere; no secret reaches the result.
-export async function runDoctor(flags: DoctorFlags, env: NodeJS.ProcessEnv, stderrIsTTY: boolean, cwd: string = process.cwd()): Promise<{ checks: Check[]; quiet: boolean }> {
+export async function runDoctor(
+  flags: DoctorFlags,
+  env: NodeJS.ProcessEnv,
+  stderrIsTTY: boolean,
+  cwd: string = process.cwd(),
+): Promise<{ checks: Check[]; quiet: boolean }> {
   const log = createCommandLog(flags, env, stderrIsTTY);
   // Files found but not trusted are findings here, not warnings on stderr.
   const ignored: string[] = [];
@@ -76,16 +80,31 @@ export async function runDoctor(flags: DoctorFlags, env: NodeJS.ProcessEnv, stde
     ...local,
     'error' in api ? check('auth-token', 'fail', api.error, 'correct url in the config file, or [defaults] url in .sentryclirc') : apiCheck(api),
   ];
-  const secrets = [dsn?.parsed.ok ? dsn.parsed.dsn.publicKey : undefined, dsn?.parsed.ok ? dsn.parsed.dsn.pass : undefined, 'token' in api ? api.token?.value : undefined, ...networkSecrets(network)];
+  const secrets = [
+    dsn?.parsed.ok ? dsn.parsed.dsn.publicKey : undefined,
+    dsn?.parsed.ok ? dsn.parsed.dsn.pass : undefined,
+    'token' in api ? api.token?.value : undefined,
+    ...networkSecrets(network),
+  ];
   const hide = (text: string) => redact(text, secrets);
-  return { checks: checks.map((item) => ({ ...item, detail: hide(item.detail), ...(item.fix === undefined ? {} : { fix: hide(item.fix) }) })), quiet: log.quiet };
+  return {
+    checks: checks.map((item) => ({ ...item, detail: hide(item.detail), ...(item.fix === undefined ? {} : { fix: hide(item.fix) }) })),
+    quiet: log.quiet,
+  };
 }
 
 // Seconds exec will hold check-ins back: a rate limit a run stored, or one this answer announced.
 function heldBack(probe: Probe, stored: string): number {
   const now = Date.now();
   const announced = probe.outcome.ok
-    ? parseRateLimits({ status: probe.outcome.value.status, rateLimits: header(probe.outcome.value, 'x-sentry-rate-limits'), retryAfter: header(probe.outcome.value, 'retry-after') }, now)
+    ? parseRateLimits(
+        {
+          status: probe.outcome.value.status,
+          rateLimits: header(probe.outcome.value, 'x-sentry-rate-limits'),
+          retryAfter: header(probe.outcome.value, 'retry-after'),
+        },
+        now,
+      )
     : {};
   return limitedFor(mergeRateLimits(loadRateLimits(stored, now), announced), 'monitor', now);
 }
@@ -98,7 +117,14 @@ function configProblem(error: unknown): string {
 }
 
 // The token and organization, and what Sentry says to them: one request, when both are set.
-async function apiFacts(flags: DoctorFlags, env: NodeJS.ProcessEnv, config: CronmonConfig | undefined, rc: SentryCliRc, network: Network, debug: (line: string) => void): Promise<ApiFacts | { error: string }> {
+async function apiFacts(
+  flags: DoctorFlags,
+  env: NodeJS.ProcessEnv,
+  config: CronmonConfig | undefined,
+  rc: SentryCliRc,
+  network: Network,
+  debug: (line: string) => void,
+): Promise<ApiFacts | { error: string }> {
   let target;
   try {
     target = apiTarget(flags, env, config, rc);

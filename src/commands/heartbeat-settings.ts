@@ -14,7 +14,8 @@ import { type HeartbeatFlags } from '../config/command-flags.js';
 export async function resolveHeartbeatOptions(flags: HeartbeatFlags, env: NodeJS.ProcessEnv, stderrIsTTY: boolean): Promise<HeartbeatOptions> {
   const reporting = await resolveReporting(flags, env, stderrIsTTY);
   const { dsn } = reporting;
-  if (!dsn) throw new CronmonError('missing-setting', `no DSN: set ${[DSN.long, ...DSN.env].join(', ')}, dsn in the config file, or [auth] dsn in .sentryclirc`);
+  if (!dsn)
+    throw new CronmonError('missing-setting', `no DSN: set ${[DSN.long, ...DSN.env].join(', ')}, dsn in the config file, or [auth] dsn in .sentryclirc`);
   if (!dsn.parsed.ok) throw usageError(`invalid DSN ${maskDsn(dsn.raw)} from ${dsn.source}: ${dsn.parsed.reason}`);
   return {
     dsn: dsn.parsed.dsn,

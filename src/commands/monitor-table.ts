@@ -28,8 +28,10 @@ export function formatMonitorTable(monitors: readonly ApiMonitor[], paint: Paint
   const rows = monitors.map((monitor) => {
     const tz = monitor.config.timezone ? ` (${monitor.config.timezone})` : '';
     const status = monitor.isMuted ? `${monitor.status}, muted` : monitor.status;
-    const environments = (monitor.environments ?? [])
-      .map((env) => ({ text: printable(`${env.name}: ${env.status} ${since(env.lastCheckIn, now)}`), health: healthOf(env.status) }));
+    const environments = (monitor.environments ?? []).map((env) => ({
+      text: printable(`${env.name}: ${env.status} ${since(env.lastCheckIn, now)}`),
+      health: healthOf(env.status),
+    }));
     return { cells: [monitor.slug, monitor.name, `${describeSchedule(monitor.config)}${tz}`, status].map(printable), environments };
   });
   const widths = header.slice(0, 4).map((title, i) => Math.max(title.length, ...rows.map((row) => row.cells[i]?.length ?? 0)));

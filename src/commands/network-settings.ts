@@ -42,8 +42,9 @@ export async function resolveNetwork(
   }
   const certFile = pick([env.SSL_CERT_FILE, 'SSL_CERT_FILE'])?.value;
   const certDir = pick([env.SSL_CERT_DIR, 'SSL_CERT_DIR'])?.value;
-  const trust: TrustSettings | undefined = certFile !== undefined || certDir !== undefined
-    ? { certFile, certDir, nodeExtraCaCerts: pick([env.NODE_EXTRA_CA_CERTS, 'NODE_EXTRA_CA_CERTS'])?.value }
-    : undefined;
+  const trust: TrustSettings | undefined =
+    certFile !== undefined || certDir !== undefined
+      ? { certFile, certDir, nodeExtraCaCerts: pick([env.NODE_EXTRA_CA_CERTS, 'NODE_EXTRA_CA_CERTS'])?.value }
+      : undefined;
   return { proxy, trust, headers: mergeHeaders(config?.headers ?? {}, flags.header ?? []) };
 }

@@ -31,7 +31,6 @@ export interface ReportingSettings {
   log: Log;
 }
 
-
 export function createCommandLog(flags: Pick<ReportingFlags, 'quiet' | 'verbose' | 'dryRun'>, env: NodeJS.ProcessEnv, stderrIsTTY: boolean): Log {
   return createLog({
     quiet: isSet(QUIET, flags.quiet, env),

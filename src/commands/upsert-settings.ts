@@ -9,17 +9,35 @@ import { UPSERT_FLAGS, type UpsertFlags } from '../config/command-flags.js';
 
 // The monitors `upsert` is to create or update, all validated before the first request: the
 // one named by --slug (flags over its config-file entry), or every monitor in the config file.
-export function desiredMonitors(flags: Pick<UpsertFlags, 'slug' | 'name' | 'muted' | keyof MonitorConfigInput>, config: CronmonConfig | undefined, forApi: boolean): DesiredMonitor[] {
+export function desiredMonitors(
+  flags: Pick<UpsertFlags, 'slug' | 'name' | 'muted' | keyof MonitorConfigInput>,
+  config: CronmonConfig | undefined,
+  forApi: boolean,
+): DesiredMonitor[] {
   if (flags.slug === undefined) {
-    const configOnly = ['schedule', 'interval', 'timezone', 'checkinMargin', 'maxRuntime', 'failureThreshold', 'recoveryThreshold', 'owner', 'name', 'muted'] as const;
+    const configOnly = [
+      'schedule',
+      'interval',
+      'timezone',
+      'checkinMargin',
+      'maxRuntime',
+      'failureThreshold',
+      'recoveryThreshold',
+      'owner',
+      'name',
+      'muted',
+    ] as const;
     const stray = configOnly.find((key) => flags[key] !== undefined);
     const label = UPSERT_FLAGS.find((declaration) => declaration.key === stray)?.long;
     if (label) throw usageError(`${label} needs ${SLUG.long} (without ${SLUG.long}, upsert applies the config file)`);
     const entries = Object.entries(config?.monitors ?? {});
     if (entries.length === 0) {
-      throw new CronmonError('missing-setting', config
-        ? `${config.file} declares no monitors: add a monitors map, or name one with --slug`
-        : 'no --slug and no config file with monitors: name one with --slug and --schedule, or declare them in cronmon.config.yaml');
+      throw new CronmonError(
+        'missing-setting',
+        config
+          ? `${config.file} declares no monitors: add a monitors map, or name one with --slug`
+          : 'no --slug and no config file with monitors: name one with --slug and --schedule, or declare them in cronmon.config.yaml',
+      );
     }
     return entries.map(([slug, entry]) => {
       const path = (key: string) => `${config?.file}: monitors.${slug}.${key}`;

@@ -28,13 +28,21 @@ export async function runUpsert(flags: UpsertFlags, env: NodeJS.ProcessEnv, stde
   const desired = desiredMonitors(flags, settings.config, !viaCheckIn);
   if (viaCheckIn) return upsertViaCheckIns(flags, env, desired, settings);
 
-  const { token, org, project } = requireSettings(settings, ['token', 'org', 'project'],
-    '. Without a token, `--via checkin` upserts with the DSN instead (Sentry records that as a run)');
+  const { token, org, project } = requireSettings(
+    settings,
+    ['token', 'org', 'project'],
+    '. Without a token, `--via checkin` upserts with the DSN instead (Sentry records that as a run)',
+  );
   const options = { url: settings.url, token, timeoutMs: API_TIMEOUT_MS, onRequest: settings.log.debug, network: settings.network, pool: new ConnectionPool() };
   const api = createApiClient(options, await regionUrl(createApiClient(options), org));
   const results = await upsertMonitors(api, org, project, desired, flags.dryRun === true);
   if (flags.json) {
-    process.stdout.write(`${printableJson(results.flatMap((r) => (r.monitor ? [r.monitor] : [])), 2)}\n`);
+    process.stdout.write(
+      `${printableJson(
+        results.flatMap((r) => (r.monitor ? [r.monitor] : [])),
+        2,
+      )}\n`,
+    );
   } else {
     // Old values are the server's text.
     for (const result of results.filter((r) => !r.error)) process.stdout.write(`${printable(describeResult(result, flags.dryRun === true))}\n`);
@@ -52,8 +60,14 @@ export function describeResult(result: UpsertResult, dryRun: boolean): string {
   return `${result.slug}: ${head} (${changes.join(', ')})`;
 }
 
-async function upsertViaCheckIns(flags: UpsertFlags, env: NodeJS.ProcessEnv, desired: DesiredMonitor[], settings: { config?: { dsn?: string | undefined; environment?: string | undefined; file: string } | undefined; network: Network; log: Log }): Promise<number> {
-  if (flags.name !== undefined || flags.muted !== undefined) throw usageError(`${NAME.long} and --muted need the REST API: drop --via checkin and give an auth token`);
+async function upsertViaCheckIns(
+  flags: UpsertFlags,
+  env: NodeJS.ProcessEnv,
+  desired: DesiredMonitor[],
+  settings: { config?: { dsn?: string | undefined; environment?: string | undefined; file: string } | undefined; network: Network; log: Log },
+): Promise<number> {
+  if (flags.name !== undefined || flags.muted !== undefined)
+    throw usageError(`${NAME.long} and --muted need the REST API: drop --via checkin and give an auth token`);
   const dsn = pick(...fromFlagOrEnv(DSN, flags.dsn, env), [settings.config?.dsn, `${settings.config?.file} (dsn)`]);
   if (!dsn) throw new CronmonError('missing-setting', `--via checkin needs a DSN: set ${[DSN.long, ...DSN.env].join(', ')} or dsn in the config file`);
   const parsed = parseDsn(dsn.value);
@@ -79,7 +93,9 @@ async function upsertViaCheckIns(flags: UpsertFlags, env: NodeJS.ProcessEnv, des
     } else if (flags.json) {
       process.stdout.write(`${JSON.stringify({ slug: monitor.slug, check_in_id: checkInId, monitor_config: monitor.config })}\n`);
     } else {
-      process.stdout.write(`${monitor.slug}: ${flags.dryRun ? 'would be sent' : 'sent'} with an ok check-in carrying its config (Sentry records this as a successful run)\n`);
+      process.stdout.write(
+        `${monitor.slug}: ${flags.dryRun ? 'would be sent' : 'sent'} with an ok check-in carrying its config (Sentry records this as a successful run)\n`,
+      );
     }
   }
   return failures > 0 ? 1 : 0;

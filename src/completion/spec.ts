@@ -50,9 +50,19 @@ export interface CommandSpec {
 
 // `--interval "<n> <unit>"`: what a user most likely means, smallest unit first.
 export const INTERVAL_EXAMPLES: readonly string[] = [
-  '1 minute', '5 minutes', '10 minutes', '15 minutes', '30 minutes',
-  '1 hour', '2 hours', '6 hours', '12 hours',
-  '1 day', '1 week', '1 month', '1 year',
+  '1 minute',
+  '5 minutes',
+  '10 minutes',
+  '15 minutes',
+  '30 minutes',
+  '1 hour',
+  '2 hours',
+  '6 hours',
+  '12 hours',
+  '1 day',
+  '1 week',
+  '1 month',
+  '1 year',
 ];
 
 const NONE: ValueHint = { kind: 'none' };
@@ -64,7 +74,9 @@ const HINTS: Readonly<Record<NonNullable<Flag['hint']>, ValueHint>> = {
   slug: { kind: 'slug' },
   file: FILE,
 };
-const HINT_OF_FLAG = new Map<string, ValueHint>(ALL_FLAGS.flatMap((declaration) => (declaration.hint === undefined ? [] : [[declaration.long, HINTS[declaration.hint]] as const])));
+const HINT_OF_FLAG = new Map<string, ValueHint>(
+  ALL_FLAGS.flatMap((declaration) => (declaration.hint === undefined ? [] : [[declaration.long, HINTS[declaration.hint]] as const])),
+);
 
 // An argument or an undeclared option's value named `<file>` or `[paths...]` is a file.
 const FILE_PLACEHOLDER = /^(files?|paths?|dir|directory)$/;
@@ -74,9 +86,7 @@ export function buildSpec(program: Command): CommandSpec {
 }
 
 function commandSpec(command: Command, path: string, help: Help): CommandSpec {
-  const subcommands = help
-    .visibleCommands(command)
-    .map((sub) => commandSpec(sub, path === '' ? sub.name() : `${path} ${sub.name()}`, help));
+  const subcommands = help.visibleCommands(command).map((sub) => commandSpec(sub, path === '' ? sub.name() : `${path} ${sub.name()}`, help));
   const options = help.visibleOptions(command).map(optionSpec);
   const siblings = subcommands.map((sub) => sub.name).filter((name) => name !== 'help');
   return {
@@ -134,5 +144,4 @@ export const optionWords = (command: CommandSpec): string[] =>
   command.options.flatMap((option) => [option.long, option.short].filter((word): word is string => word !== undefined));
 
 // Does the command's last argument take over the rest of the line (exec's job)?
-export const takesCommandLine = (command: CommandSpec): boolean =>
-  command.arguments.some((argument) => argument.hint.kind === 'command');
+export const takesCommandLine = (command: CommandSpec): boolean => command.arguments.some((argument) => argument.hint.kind === 'command');

@@ -57,7 +57,14 @@ function commandFunction(command: CommandSpec): string {
   const options = command.options.flatMap(optionSpecs);
   if (command.subcommands.length === 0) {
     const flags = takesCommandLine(command) ? "-s -S -A '-*'" : '-s -S';
-    return [`${name}() {`, `  _arguments ${flags} \\`, ...[...options, ...argumentSpecs(command)].map((spec) => `    ${spec} \\`), '    && return 0', '  return 1', '}'].join('\n');
+    return [
+      `${name}() {`,
+      `  _arguments ${flags} \\`,
+      ...[...options, ...argumentSpecs(command)].map((spec) => `    ${spec} \\`),
+      '    && return 0',
+      '  return 1',
+      '}',
+    ].join('\n');
   }
   const label = command.path === '' ? 'cronmon' : `cronmon-${command.path.replace(/ /g, '-')}`;
   // _describe's `name:description`: backslashes are escapes in both, a colon ends the name.

@@ -1,6 +1,33 @@
 import { usageError } from '../util/errors.js';
 import { describedAs, flag, wordsOf, type Flag, type FlagValues } from './flag.js';
-import { API, AUTH_TOKEN, CHECK_IN_ID, COMMON, CONFIG, CRONMON_PATH, DRY_RUN, DSN, DURATION, ENVIRONMENT, JSON_OUTPUT, KILL_GRACE, LOCK, LOCK_WAIT, MONITOR_CONFIG, NAME, NETWORK, ORG, QUIET, SEND_TIMEOUT, SLUG, TAIL_BYTES, TIMEOUT, TIMEZONE, URL, VERBOSE } from './flags.js';
+import {
+  API,
+  AUTH_TOKEN,
+  CHECK_IN_ID,
+  COMMON,
+  CONFIG,
+  CRONMON_PATH,
+  DRY_RUN,
+  DSN,
+  DURATION,
+  ENVIRONMENT,
+  JSON_OUTPUT,
+  KILL_GRACE,
+  LOCK,
+  LOCK_WAIT,
+  MONITOR_CONFIG,
+  NAME,
+  NETWORK,
+  ORG,
+  QUIET,
+  SEND_TIMEOUT,
+  SLUG,
+  TAIL_BYTES,
+  TIMEOUT,
+  TIMEZONE,
+  URL,
+  VERBOSE,
+} from './flags.js';
 
 // The flags of each command, from the declarations in flags.ts, and the types their handlers get.
 
@@ -10,12 +37,23 @@ const RUN_FLAGS = [
   TAIL_BYTES,
   flag({ key: 'log', long: '--no-log', takes: 'nothing', help: 'never send output to Sentry' }),
   flag({ key: 'serverName', long: '--no-server-name', takes: 'nothing', help: "leave this host's name out of failure events" }),
-  flag({ key: 'logOn', long: '--log-on', takes: 'value', placeholder: 'when', choices: ['error', 'always'], defaultValue: 'error', help: 'when to send the output tail' }),
+  flag({
+    key: 'logOn',
+    long: '--log-on',
+    takes: 'value',
+    placeholder: 'when',
+    choices: ['error', 'always'],
+    defaultValue: 'error',
+    help: 'when to send the output tail',
+  }),
   describedAs(
     SEND_TIMEOUT,
     'bound on delivery, retries included: the open check-in has this long while the job runs, all that is left after the job shares one deadline this long (500ms, 5s…)',
   ),
-  TIMEOUT, KILL_GRACE, LOCK, LOCK_WAIT,
+  TIMEOUT,
+  KILL_GRACE,
+  LOCK,
+  LOCK_WAIT,
   describedAs(DRY_RUN, 'run the job, print the envelopes that would be sent on stderr, send nothing'),
   ...COMMON,
 ] as const;
@@ -25,8 +63,18 @@ export const MONITORS_RUN_FLAGS = [DSN, ENVIRONMENT, ...RUN_FLAGS] as const;
 export type ExecFlags = FlagValues<typeof EXEC_FLAGS>;
 
 export const HEARTBEAT_FLAGS = [
-  DSN, ENVIRONMENT, SLUG,
-  flag({ key: 'status', long: '--status', takes: 'value', placeholder: 'status', choices: ['ok', 'error', 'in_progress'], defaultValue: 'ok', help: 'status of the check-in' }),
+  DSN,
+  ENVIRONMENT,
+  SLUG,
+  flag({
+    key: 'status',
+    long: '--status',
+    takes: 'value',
+    placeholder: 'status',
+    choices: ['ok', 'error', 'in_progress'],
+    defaultValue: 'ok',
+    help: 'status of the check-in',
+  }),
   DURATION,
   CHECK_IN_ID,
   SEND_TIMEOUT,
@@ -40,14 +88,26 @@ export type HeartbeatFlags = FlagValues<typeof HEARTBEAT_FLAGS>;
 export const UPSERT_FLAGS = [
   // Not CRONMON_SLUG: a variable left in the environment would turn "every monitor of the file"
   // into one.
-  flag({ key: 'slug', long: '--slug', takes: 'value', placeholder: 'slug', hint: 'slug', help: 'the monitor to create or update; without it, all monitors of the config file' }),
+  flag({
+    key: 'slug',
+    long: '--slug',
+    takes: 'value',
+    placeholder: 'slug',
+    hint: 'slug',
+    help: 'the monitor to create or update; without it, all monitors of the config file',
+  }),
   NAME,
   flag({ key: 'muted', long: '--muted', takes: 'nothing', help: 'mute the monitor (API only)' }),
   flag({ key: 'muted', long: '--no-muted', takes: 'nothing', help: 'unmute the monitor (API only)' }),
   ...MONITOR_CONFIG,
   ...API,
   flag({
-    key: 'via', long: '--via', takes: 'value', placeholder: 'route', choices: ['api', 'checkin'], defaultValue: 'api',
+    key: 'via',
+    long: '--via',
+    takes: 'value',
+    placeholder: 'route',
+    choices: ['api', 'checkin'],
+    defaultValue: 'api',
     help: 'api: the REST API with an auth token; checkin: an ok check-in carrying the config, with the DSN',
   }),
   describedAs(DSN, 'DSN for --via checkin; never printed'),
@@ -62,18 +122,30 @@ export const MONITORS_LIST_FLAGS = [...API, describedAs(JSON_OUTPUT, 'print the 
 export type MonitorsListFlags = FlagValues<typeof MONITORS_LIST_FLAGS>;
 
 export const DOCTOR_FLAGS = [
-  DSN, AUTH_TOKEN, ORG, URL,
+  DSN,
+  AUTH_TOKEN,
+  ORG,
+  URL,
   describedAs(JSON_OUTPUT, 'print the checks as JSON on stdout'),
-  ...NETWORK, CONFIG,
-  describedAs(QUIET, 'print only the checks that warn or fail'), VERBOSE,
+  ...NETWORK,
+  CONFIG,
+  describedAs(QUIET, 'print only the checks that warn or fail'),
+  VERBOSE,
 ] as const;
 export type DoctorFlags = FlagValues<typeof DOCTOR_FLAGS>;
 
 // No --verbose: crontab makes no requests.
 export const CRONTAB_FLAGS = [
-  flag({ key: 'system', long: '--system', takes: 'nothing', help: 'read system crontabs, whose lines name the user the job runs as (/etc/crontab, /etc/cron.d/*)' }),
   flag({
-    key: 'apply', long: '--apply', takes: 'nothing',
+    key: 'system',
+    long: '--system',
+    takes: 'nothing',
+    help: 'read system crontabs, whose lines name the user the job runs as (/etc/crontab, /etc/cron.d/*)',
+  }),
+  flag({
+    key: 'apply',
+    long: '--apply',
+    takes: 'nothing',
     help: 'write the wrapped lines back: to the file after saving <file>.cronmon-backup-<time> (.<file>.cronmon-backup-<time> with --system), or with crontab - after saving a copy in the cache directory',
   }),
   describedAs(JSON_OUTPUT, 'print the jobs as a JSON array (line, schedule, timezone, command, slug, state, reason; with --system also file and user)'),
@@ -100,7 +172,13 @@ export const LISTEN_FLAGS = [
   flag({ key: 'host', long: '--host', takes: 'value', placeholder: 'address', parse: parseHost, defaultValue: '127.0.0.1', help: 'address to listen on' }),
   describedAs(JSON_OUTPUT, 'print one JSON object per line'),
   // Not the request log of the other commands: listen makes no requests.
-  flag({ key: 'verbose', long: '--verbose', short: '-v', takes: 'nothing', help: 'note a field Sentry ignores on every check-in that has it, not only the first time' }),
+  flag({
+    key: 'verbose',
+    long: '--verbose',
+    short: '-v',
+    takes: 'nothing',
+    help: 'note a field Sentry ignores on every check-in that has it, not only the first time',
+  }),
 ] as const;
 export type ListenFlags = FlagValues<typeof LISTEN_FLAGS>;
 
@@ -112,7 +190,14 @@ export const COMPLETION_FLAGS = [
 export type CompletionFlags = FlagValues<typeof COMPLETION_FLAGS>;
 
 export const ALL_FLAGS: readonly Flag[] = [
-  ...EXEC_FLAGS, ...HEARTBEAT_FLAGS, ...UPSERT_FLAGS, ...MONITORS_LIST_FLAGS, ...DOCTOR_FLAGS, ...CRONTAB_FLAGS, ...LISTEN_FLAGS, ...COMPLETION_FLAGS,
+  ...EXEC_FLAGS,
+  ...HEARTBEAT_FLAGS,
+  ...UPSERT_FLAGS,
+  ...MONITORS_LIST_FLAGS,
+  ...DOCTOR_FLAGS,
+  ...CRONTAB_FLAGS,
+  ...LISTEN_FLAGS,
+  ...COMPLETION_FLAGS,
 ];
 
 // A command line's words for exec's flags, by what follows them: for reading a `cronmon exec`

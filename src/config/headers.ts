@@ -6,8 +6,20 @@ import { usageError } from '../util/errors.js';
 // Headers cronmon writes itself: framing, authentication and the proxy's. Replacing one would
 // break the request or its authentication.
 const RESERVED = new Set([
-  'host', 'content-length', 'content-type', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive',
-  'te', 'trailer', 'upgrade', 'expect', 'authorization', 'proxy-authorization', 'proxy-connection',
+  'host',
+  'content-length',
+  'content-type',
+  'content-encoding',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'te',
+  'trailer',
+  'upgrade',
+  'expect',
+  'authorization',
+  'proxy-authorization',
+  'proxy-connection',
 ]);
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -16,7 +28,8 @@ export function checkHeader(name: string, value: string, label: string): void {
   if (!TOKEN.test(name)) throw usageError(`${label}: ${JSON.stringify(name.slice(0, 40))} is not a header name (letters, digits and !#$%&'*+.^_\`|~-)`);
   if (RESERVED.has(name.toLowerCase())) throw usageError(`${label}: ${name} is a header cronmon sets itself`);
   // CR or LF would end the header and start another: a request cronmon did not write.
-  if ([...value].some((char) => (char < ' ' && char !== '\t') || char === '\x7f')) throw usageError(`${label}: the value of ${name} contains a control character (a line break?)`);
+  if ([...value].some((char) => (char < ' ' && char !== '\t') || char === '\x7f'))
+    throw usageError(`${label}: the value of ${name} contains a control character (a line break?)`);
 }
 
 // The config file's headers with the --header flags ('Name: value') over them. Names are

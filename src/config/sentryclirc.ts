@@ -38,7 +38,10 @@ export function parseIni(text: string): Record<string, Record<string, string>> {
     const eq = line.indexOf('=');
     if (eq === -1) continue;
     const key = line.slice(0, eq).trim().toLowerCase();
-    const value = line.slice(eq + 1).trim().replace(/^(["'])(.*)\1$/, '$2');
+    const value = line
+      .slice(eq + 1)
+      .trim()
+      .replace(/^(["'])(.*)\1$/, '$2');
     (sections[current] ??= {})[key] = value;
   }
   return sections;

@@ -142,7 +142,7 @@ export function adoptCrontabs(inputs: readonly CrontabInput[]): AdoptResult[] {
     const cronmonPath = options.cronmonPath ?? 'cronmon';
     checkCronmonPath(cronmonPath);
     if (options.interpreter !== undefined) checkCronmonPath(options.interpreter);
-    const launcher = [options.interpreter, cronmonPath].filter((word) => word !== undefined).map(shellQuote).join(' ');
+    const launcher = (options.interpreter === undefined ? [cronmonPath] : [options.interpreter, cronmonPath]).map(shellQuote).join(' ');
     const parsed = parseCrontabText(text, { userField: options.userField === true });
     const pending: Pending[] = [];
     parsed.forEach((line, index) => {
@@ -224,8 +224,7 @@ function classify(job: JobLine, index: number, above: CrontabLine | undefined, {
     return pending;
   }
 
-  const directive: Directive | undefined =
-    job.directive ?? (above?.kind === 'comment' && above.directive ? above.directive : undefined);
+  const directive: Directive | undefined = job.directive ?? (above?.kind === 'comment' && above.directive ? above.directive : undefined);
   if (directive?.kind === 'skip') return skip('marked # cronmon: skip');
   if (directive?.kind === 'unknown') {
     return skip(`unknown directive ${JSON.stringify(directive.text)} (use "# cronmon: slug=<slug>" or "# cronmon: skip")`);

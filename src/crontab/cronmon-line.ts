@@ -19,8 +19,7 @@ export interface CronmonCall {
   command: string;
 }
 
-const isCronmon = (word: string, cronmonPath: string): boolean =>
-  word === cronmonPath || word === 'cronmon' || word.endsWith('/cronmon');
+const isCronmon = (word: string, cronmonPath: string): boolean => word === cronmonPath || word === 'cronmon' || word.endsWith('/cronmon');
 
 // The first `cronmon …` among the simple commands of the line (`cd /x && cronmon exec …` too).
 export function readCronmonCall(text: string, lex: ShellLex, cronmonPath: string): CronmonCall | undefined {

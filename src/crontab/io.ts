@@ -49,7 +49,8 @@ export function isSystemCrontabPath(file: string): boolean {
 
 /** A usage error for anacron's table, whose lines (period, delay, job name, command) are no crontab's. */
 export function refuseAnacrontab(file: string): void {
-  if (resolve(file) === '/etc/anacrontab') throw usageError(`${file} is anacron's table (period, delay, name, command), not a crontab: cronmon crontab does not read it`);
+  if (resolve(file) === '/etc/anacrontab')
+    throw usageError(`${file} is anacron's table (period, delay, name, command), not a crontab: cronmon crontab does not read it`);
 }
 
 interface CrontabRun {
@@ -85,7 +86,11 @@ export async function readUserCrontab(): Promise<string> {
 }
 
 /** `20250102T030405Z`: sorts by time and is safe in a file name. */
-export const backupStamp = (now: Date): string => now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+export const backupStamp = (now: Date): string =>
+  now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 
 // Writes `text` to `<base>`, `<base>-2`, … whichever does not exist yet; returns the path.
 async function writeNew(base: string, write: (path: string) => Promise<void>): Promise<string> {

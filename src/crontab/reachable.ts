@@ -60,7 +60,12 @@ export function othersCannotRun(programs: readonly Program[]): string | undefine
  */
 export function launcherPrograms(cronmonPath: string, interpreter: string | undefined): Program[] {
   const programs: Program[] =
-    interpreter === undefined ? [{ path: cronmonPath, others: EXECUTE | READ }] : [{ path: interpreter, others: EXECUTE }, { path: cronmonPath, others: READ }];
+    interpreter === undefined
+      ? [{ path: cronmonPath, others: EXECUTE | READ }]
+      : [
+          { path: interpreter, others: EXECUTE },
+          { path: cronmonPath, others: READ },
+        ];
   try {
     const bundle = join(dirname(realpathSync(cronmonPath)), '..', 'dist', 'cronmon.cjs');
     if (existsSync(bundle)) programs.push({ path: bundle, others: READ });

@@ -48,14 +48,19 @@ export function ignoredName(name: string): string | undefined {
 export function refusedByCron(stats: Stats): string | undefined {
   if (process.getuid === undefined) return undefined;
   if (stats.uid !== 0) return 'it is not owned by root';
-  if ((stats.mode & 0o7533) !== 0o400) return `its mode ${(stats.mode & 0o7777).toString(8).padStart(4, '0')} is not 0644 or stricter (not executable, writable only by root)`;
+  if ((stats.mode & 0o7533) !== 0o400)
+    return `its mode ${(stats.mode & 0o7777).toString(8).padStart(4, '0')} is not 0644 or stricter (not executable, writable only by root)`;
   return undefined;
 }
 
 const errnoOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoException).code;
-const ERRNO_TEXTS: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', ELOOP: 'too many symbolic links', ENOTDIR: 'not a directory' };
-const cannotRead = (path: string, error: unknown) =>
-  usageError(`cannot read ${path}: ${ERRNO_TEXTS[errnoOf(error) ?? ''] ?? (error as Error).message}`);
+const ERRNO_TEXTS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  ELOOP: 'too many symbolic links',
+  ENOTDIR: 'not a directory',
+};
+const cannotRead = (path: string, error: unknown) => usageError(`cannot read ${path}: ${ERRNO_TEXTS[errnoOf(error) ?? ''] ?? (error as Error).message}`);
 
 /**
  * Reads the system crontabs: `paths` (files, or directories read as cron reads /etc/cron.d), by

@@ -17,11 +17,21 @@ export interface ConfigFacts {
 
 export function configCheck(facts: ConfigFacts): Check {
   if (facts.error !== undefined) {
-    return check('config', 'fail', `${facts.error}: exec stops with exit 2 and the job does not run`, 'correct the file, or name another with --config or CRONMON_CONFIG');
+    return check(
+      'config',
+      'fail',
+      `${facts.error}: exec stops with exit 2 and the job does not run`,
+      'correct the file, or name another with --config or CRONMON_CONFIG',
+    );
   }
   const found = facts.file ?? `none found from ${facts.cwd}`;
   if (facts.ignored.length > 0) {
-    return check('config', 'warn', `${found}; ${facts.ignored.join('; ')}`, 'make those files yours, in a directory only you (or root) can write, or remove them');
+    return check(
+      'config',
+      'warn',
+      `${found}; ${facts.ignored.join('; ')}`,
+      'make those files yours, in a directory only you (or root) can write, or remove them',
+    );
   }
   return check('config', 'ok', found);
 }
@@ -63,12 +73,23 @@ export function runtimeCheck(facts: RuntimeFacts): Check {
   const launcher = script ?? 'bin/cronmon';
   const fix = `name node in the crontab line (${facts.executable} ${launcher} exec …, as cronmon crontab --apply writes it), set PATH=… in the crontab, or use the single executable`;
   if (!facts.node) {
-    return check('runtime', 'fail', `no node on cron's PATH (${cronPath}): a crontab line starting ${launcher} fails with exit 127, and the job never runs`, fix);
+    return check(
+      'runtime',
+      'fail',
+      `no node on cron's PATH (${cronPath}): a crontab line starting ${launcher} fails with exit 127, and the job never runs`,
+      fix,
+    );
   }
   const { trial } = facts;
   // `cronmon --version` says `cronmon <version> (<runtime>)`.
   if (trial && (trial.status !== 0 || trial.stdout.split(' ')[1] !== facts.version)) {
-    const said = trial.error ?? trial.stderr.split('\n').find((line) => line.trim() !== '')?.replace(/^cronmon: /, '') ?? `exit ${trial.status ?? 'by signal'}`;
+    const said =
+      trial.error ??
+      trial.stderr
+        .split('\n')
+        .find((line) => line.trim() !== '')
+        ?.replace(/^cronmon: /, '') ??
+      `exit ${trial.status ?? 'by signal'}`;
     return check('runtime', 'fail', `${launcher} with cron's PATH (${cronPath}) runs ${facts.node}, and fails: ${said}`, fix);
   }
   const byPath = facts.cronmon ? '' : `; cron's PATH has no cronmon: start crontab lines with ${launcher}`;
@@ -99,7 +120,12 @@ export function dirCheck(name: Extract<CheckName, 'cache-dir' | 'lock-dir'>, dir
     case 'missing':
       if (state.parentState === 'writable') return check(name, 'ok', `${dir}: not there yet; cronmon creates it (mode 700) when needed`);
       if (state.parentState === 'shared') {
-        return check(name, 'fail', `${dir} is not there yet, and ${state.parent} can be written by others: ${what}`, `chmod go-w ${state.parent}, or ${USE_OWN}`);
+        return check(
+          name,
+          'fail',
+          `${dir} is not there yet, and ${state.parent} can be written by others: ${what}`,
+          `chmod go-w ${state.parent}, or ${USE_OWN}`,
+        );
       }
       return check(name, 'fail', `${dir} cannot be created: ${state.parent} is not writable`, USE_OWN);
     case 'kernel':

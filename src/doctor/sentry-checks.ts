@@ -41,25 +41,51 @@ export function sentryCheck(probe: Probe | undefined, heldBackSeconds = 0): Chec
   const why = detail ? ` (${detail})` : '';
   if (status >= 200 && status < 300) {
     if (heldBackSeconds > 0) {
-      return check('sentry', 'warn', `${answered}, but Sentry asked to wait: exec sends no check-ins for ${formatDuration(heldBackSeconds * 1000)} more`, "nothing to do: it ends by itself; see the project's quotas in Sentry if it recurs");
+      return check(
+        'sentry',
+        'warn',
+        `${answered}, but Sentry asked to wait: exec sends no check-ins for ${formatDuration(heldBackSeconds * 1000)} more`,
+        "nothing to do: it ends by itself; see the project's quotas in Sentry if it recurs",
+      );
     }
     if (probe.ms <= SLOW_MS) return check('sentry', 'ok', answered);
-    return check('sentry', 'warn', `${answered}: slower than the ${formatDuration(SLOW_MS)} exec waits by default`, 'raise --send-timeout, or find what slows the way to Sentry (a proxy, DNS)');
+    return check(
+      'sentry',
+      'warn',
+      `${answered}: slower than the ${formatDuration(SLOW_MS)} exec waits by default`,
+      'raise --send-timeout, or find what slows the way to Sentry (a proxy, DNS)',
+    );
   }
-  if (status === 401 || status === 403) return check('sentry', 'fail', `${answered}: the DSN key was refused${why}`, `the key is wrong, revoked or disabled: ${COPY_DSN}`);
-  if (status === 429) return check('sentry', 'warn', `${answered}: Sentry is rate-limiting this project${why}, check-ins may be dropped`, "see the project's quotas and spike protection in Sentry");
-  if (status === 404) return check('sentry', 'fail', `${answered}: no Sentry ingest endpoint there`, "check the DSN's host and path (self-hosted: the path before the project id)");
-  if (status >= 500) return check('sentry', 'fail', `${answered}${why}`, 'Sentry, or a proxy on the way, is failing: try again later (exec retries 500, 502, 503 and 504)');
+  if (status === 401 || status === 403)
+    return check('sentry', 'fail', `${answered}: the DSN key was refused${why}`, `the key is wrong, revoked or disabled: ${COPY_DSN}`);
+  if (status === 429)
+    return check(
+      'sentry',
+      'warn',
+      `${answered}: Sentry is rate-limiting this project${why}, check-ins may be dropped`,
+      "see the project's quotas and spike protection in Sentry",
+    );
+  if (status === 404)
+    return check(
+      'sentry',
+      'fail',
+      `${answered}: no Sentry ingest endpoint there`,
+      "check the DSN's host and path (self-hosted: the path before the project id)",
+    );
+  if (status >= 500)
+    return check('sentry', 'fail', `${answered}${why}`, 'Sentry, or a proxy on the way, is failing: try again later (exec retries 500, 502, 503 and 504)');
   return check('sentry', 'fail', `${answered}${why}`, 'check the DSN, and any proxy or --header on the way');
 }
 
 function networkFix(error: unknown, host: string): string {
-  if (error instanceof ProxyFailure) return 'check the proxy: --proxy, HTTPS_PROXY/HTTP_PROXY/ALL_PROXY and NO_PROXY, proxy in the config file, or [http] proxy_url in .sentryclirc';
+  if (error instanceof ProxyFailure)
+    return 'check the proxy: --proxy, HTTPS_PROXY/HTTP_PROXY/ALL_PROXY and NO_PROXY, proxy in the config file, or [http] proxy_url in .sentryclirc';
   if (error instanceof DeliveryTimeout) return `a firewall may drop the traffic: allow outgoing connections to ${host}, or set HTTPS_PROXY`;
   const code = String((error as NodeJS.ErrnoException | undefined)?.code ?? '');
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return "check the DSN's host name and this machine's DNS (/etc/resolv.conf)";
   if (code === 'ECONNREFUSED') return "nothing answers there: check the DSN's host and port; behind a proxy, set HTTPS_PROXY";
-  if (/^(CERT_|ERR_TLS_CERT|UNABLE_TO_|ERR_SSL_|DEPTH_ZERO|SELF_SIGNED)/.test(code)) return 'trust the CA that signed the certificate: SSL_CERT_FILE=/path/ca.pem or NODE_EXTRA_CA_CERTS=/path/ca.pem';
+  if (/^(CERT_|ERR_TLS_CERT|UNABLE_TO_|ERR_SSL_|DEPTH_ZERO|SELF_SIGNED)/.test(code))
+    return 'trust the CA that signed the certificate: SSL_CERT_FILE=/path/ca.pem or NODE_EXTRA_CA_CERTS=/path/ca.pem';
   return `check the network path to ${host} (firewall, proxy)`;
 }
 
@@ -115,11 +141,26 @@ export function apiCheck(facts: ApiFacts): Check {
     case 200:
       return check('auth-token', 'ok', `${whose} reads organization ${org.value} at ${host} (${Math.round(answer.ms)} ms)`);
     case 401:
-      return check('auth-token', 'fail', `${host} refused ${whose} (401${why})`, 'create a new token in Sentry (Settings → Auth Tokens) and set it with --auth-token, SENTRY_AUTH_TOKEN or [auth] token in ~/.sentryclirc');
+      return check(
+        'auth-token',
+        'fail',
+        `${host} refused ${whose} (401${why})`,
+        'create a new token in Sentry (Settings → Auth Tokens) and set it with --auth-token, SENTRY_AUTH_TOKEN or [auth] token in ~/.sentryclirc',
+      );
     case 403:
-      return check('auth-token', 'fail', `${whose} may not read organization ${org.value} (403${why})`, 'use a token with the org:read scope (alerts:write to create monitors)');
+      return check(
+        'auth-token',
+        'fail',
+        `${whose} may not read organization ${org.value} (403${why})`,
+        'use a token with the org:read scope (alerts:write to create monitors)',
+      );
     case 404:
-      return check('auth-token', 'fail', `organization ${org.value} (from ${org.source}) was not found at ${host} (404)`, `check the organization slug, and --url for a self-hosted Sentry; ${SET_ORG}`);
+      return check(
+        'auth-token',
+        'fail',
+        `organization ${org.value} (from ${org.source}) was not found at ${host} (404)`,
+        `check the organization slug, and --url for a self-hosted Sentry; ${SET_ORG}`,
+      );
     default:
       return check('auth-token', 'fail', `${host} answered ${answer.status}${why}`, `try again later, and check --url (${url})`);
   }

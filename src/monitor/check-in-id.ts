@@ -17,7 +17,10 @@ export function normaliseCheckInId(input: string, label: string): string {
 /** `digits` random lowercase hex digits. */
 export function randomHex(digits: number): string {
   let hex = '';
-  while (hex.length < digits) hex += Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0');
+  while (hex.length < digits)
+    hex += Math.floor(Math.random() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0');
   return hex.slice(0, digits);
 }
 

@@ -28,12 +28,18 @@ const SYSTEM: ZoneSources = {
 // "CET-1CEST", a file of another layout).
 export function zoneName(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const name = value.trim().replace(/^:/, '').replace(/^.*\/zoneinfo\/(?:posix\/|right\/)?/, '');
+  const name = value
+    .trim()
+    .replace(/^:/, '')
+    .replace(/^.*\/zoneinfo\/(?:posix\/|right\/)?/, '');
   return name !== '' && isValidTimezone(name) ? name : undefined;
 }
 
 export function cronZone(env: NodeJS.ProcessEnv, sources: ZoneSources = SYSTEM): CronZone {
-  for (const [value, source] of [[env.CRON_TZ, 'CRON_TZ'], [env.TZ, 'TZ']] as const) {
+  for (const [value, source] of [
+    [env.CRON_TZ, 'CRON_TZ'],
+    [env.TZ, 'TZ'],
+  ] as const) {
     const zone = zoneName(value);
     if (zone !== undefined) return { zone, source };
   }

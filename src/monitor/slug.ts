@@ -32,7 +32,9 @@ function djangoSlugify(value: string): string {
  */
 export function normaliseSlug(input: string): string {
   const relayed = takeChars(input, MAX_SLUG_LENGTH);
-  return djangoSlugify(relayed).slice(0, MAX_SLUG_LENGTH).replace(/[-_]+$/, '');
+  return djangoSlugify(relayed)
+    .slice(0, MAX_SLUG_LENGTH)
+    .replace(/[-_]+$/, '');
 }
 
 /** The normalised slug, or a usage error naming `label` when there is nothing usable. */

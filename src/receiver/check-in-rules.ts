@@ -22,9 +22,7 @@ export interface ReceivedCheckIn {
   ignoredKeys: string[];
 }
 
-export type CheckInVerdict =
-  | { ok: true; checkIn: ReceivedCheckIn; configError?: string }
-  | { ok: false; layer: 'relay' | 'sentry'; reason: string };
+export type CheckInVerdict = { ok: true; checkIn: ReceivedCheckIn; configError?: string } | { ok: false; layer: 'relay' | 'sentry'; reason: string };
 
 const KNOWN_KEYS = new Set(['check_in_id', 'monitor_slug', 'status', 'duration', 'environment', 'monitor_config', 'contexts']);
 const U64_FIELDS = ['checkin_margin', 'max_runtime', 'failure_issue_threshold', 'recovery_threshold'] as const;
@@ -142,7 +140,8 @@ function sentryConfigError(config: Record<string, unknown>): string | undefined 
     if (typeof value === 'number' && (value < min || value > max)) return `monitor_config.${field} must be from ${min} to ${max} (got ${value})`;
   }
   const { timezone, owner } = config;
-  if (typeof timezone === 'string' && timezone !== '' && !isValidTimezone(timezone)) return `monitor_config.timezone ${JSON.stringify(timezone)} is not a known time zone`;
+  if (typeof timezone === 'string' && timezone !== '' && !isValidTimezone(timezone))
+    return `monitor_config.timezone ${JSON.stringify(timezone)} is not a known time zone`;
   if (typeof owner === 'string' && !/^(user|team):[0-9]+$/.test(owner)) return `monitor_config.owner ${JSON.stringify(owner)} is not user:<id> or team:<id>`;
   return undefined;
 }

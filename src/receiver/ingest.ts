@@ -163,8 +163,10 @@ export function createIngest(options: IngestOptions = {}) {
     if (needsEventId && eventId === undefined) throw new HttpRejection(400, 'invalid envelope: an event or attachment needs event_id in the envelope header');
     for (const item of items) {
       if (typeof item.headers.type !== 'string') throw new HttpRejection(400, 'invalid envelope: an item has no type');
-      if (item.headers.type === 'check_in' && item.payload.length > MAX_CHECK_IN_BYTES) throw new HttpRejection(413, `check_in item larger than ${MAX_CHECK_IN_BYTES} bytes`);
-      if (item.headers.type === 'event' && item.payload.length > MAX_EVENT_BYTES) throw new HttpRejection(413, `event item larger than ${MAX_EVENT_BYTES} bytes`);
+      if (item.headers.type === 'check_in' && item.payload.length > MAX_CHECK_IN_BYTES)
+        throw new HttpRejection(413, `check_in item larger than ${MAX_CHECK_IN_BYTES} bytes`);
+      if (item.headers.type === 'event' && item.payload.length > MAX_EVENT_BYTES)
+        throw new HttpRejection(413, `event item larger than ${MAX_EVENT_BYTES} bytes`);
       if (item.headers.type === 'attachment') {
         const { filename } = item.headers;
         if (typeof filename !== 'string' || filename === '') throw new HttpRejection(400, 'invalid envelope: an attachment has no filename');
@@ -222,7 +224,11 @@ export function createIngest(options: IngestOptions = {}) {
     const seen = (perMinute.get(bucket) ?? 0) + 1;
     perMinute.set(bucket, seen);
     if (seen > SENTRY_CHECK_INS_PER_MINUTE) {
-      return rejected('sentry', `more than ${SENTRY_CHECK_INS_PER_MINUTE} check-ins this minute for ${slug} (${environment}): dropped (MONITOR_ENVIRONMENT_RATELIMITED)`, slug);
+      return rejected(
+        'sentry',
+        `more than ${SENTRY_CHECK_INS_PER_MINUTE} check-ins this minute for ${slug} (${environment}): dropped (MONITOR_ENVIRONMENT_RATELIMITED)`,
+        slug,
+      );
     }
     const monitor = `${projectId}:${slug}`;
     if (received.monitorConfig !== undefined) {

@@ -62,7 +62,8 @@ const MAX_SOCKET_PATH = 104;
 export async function acquireLock(options: LockOptions): Promise<Lock> {
   const file = options.file === undefined ? defaultLockFile(options) : resolve(options.file);
   const kernel = kernelFilesystemOf(file);
-  if (kernel && options.file !== undefined) throw new CronmonError('usage', `--lock: ${file} is on ${kernel}, a kernel filesystem that cannot hold a lock file; name a file elsewhere`);
+  if (kernel && options.file !== undefined)
+    throw new CronmonError('usage', `--lock: ${file} is on ${kernel}, a kernel filesystem that cannot hold a lock file; name a file elsewhere`);
   if (!kernel) makeDir(dirname(file));
   // The default lock: a socket in the private directory, where no other user can take, see or
   // block it. Its name is a hash: socket paths are listed in /proc/net/unix, and have a short
@@ -76,7 +77,9 @@ export async function acquireLock(options: LockOptions): Promise<Lock> {
   const lockId = options.file !== undefined ? `file:${realPathOf(file)}` : `default:${options.slug}@${options.environment}`;
   const privateSocket = join(dirname(file), `${sha256(lockId).slice(0, 16)}.sock`);
   const socketName = `\0cronmon-lock-${sha256(inPrivateDir || options.file !== undefined ? lockId : `default:${process.getuid?.() ?? ''}:${options.slug}@${options.environment}`)}`;
-  let mechanism = options.mechanism ?? (inPrivateDir && Buffer.byteLength(privateSocket) < MAX_SOCKET_PATH ? 'private-socket' : process.platform === 'linux' && !inPrivateDir ? 'socket' : 'file');
+  let mechanism =
+    options.mechanism ??
+    (inPrivateDir && Buffer.byteLength(privateSocket) < MAX_SOCKET_PATH ? 'private-socket' : process.platform === 'linux' && !inPrivateDir ? 'socket' : 'file');
   const attempt = async (): Promise<Attempt> => {
     if (mechanism === 'private-socket') return tryPrivateSocket(privateSocket, file, info);
     if (mechanism === 'socket') {
@@ -122,7 +125,6 @@ function busyError(options: LockOptions, holder: HolderInfo | undefined): Cronmo
   return new CronmonError('lock-busy', `${options.slug} (${options.environment}) is already running${who}; not started${waited}`);
 }
 
-
 // The default lock's directory: only the user may enter it (made 0700), or no other user could
 // be kept from taking the lock. False when it does not exist (it could not be made).
 function requirePrivateDir(dir: string): boolean {
@@ -133,7 +135,11 @@ function requirePrivateDir(dir: string): boolean {
     return false;
   }
   if (stats.isDirectory() && isOwnedByCurrentUser(stats) && (stats.mode & 0o022) === 0) return true;
-  const why = !stats.isDirectory() ? 'it is not a directory' : !isOwnedByCurrentUser(stats) ? `it belongs to another user (uid ${stats.uid})` : `other users can write it (mode ${(stats.mode & 0o7777).toString(8)})`;
+  const why = !stats.isDirectory()
+    ? 'it is not a directory'
+    : !isOwnedByCurrentUser(stats)
+      ? `it belongs to another user (uid ${stats.uid})`
+      : `other users can write it (mode ${(stats.mode & 0o7777).toString(8)})`;
   throw new CronmonError('usage', `--lock: the lock directory ${dir} is not private: ${why}; remove it or chmod 700 it, or name a lock file with --lock FILE`);
 }
 
@@ -147,7 +153,10 @@ function refuseSharedDir(file: string): void {
     return;
   }
   if ((stats.mode & 0o002) !== 0 && (stats.mode & 0o1000) === 0) {
-    throw new CronmonError('usage', `--lock: ${dirname(file)} can be written by every user and has no sticky bit, so anyone could replace ${basename(file)}; name a file elsewhere`);
+    throw new CronmonError(
+      'usage',
+      `--lock: ${dirname(file)} can be written by every user and has no sticky bit, so anyone could replace ${basename(file)}; name a file elsewhere`,
+    );
   }
 }
 

@@ -76,10 +76,7 @@ export async function runMonitoredJob(options: MonitoredJobOptions, hooks: RunHo
     ownGroup: options.ownProcessGroup,
   });
   const checkIn = (status: CheckInStatus, durationMs?: number, monitorConfig?: MonitorConfig) =>
-    checkInEnvelope(
-      buildCheckIn({ checkInId, slug: options.slug, status, environment: options.environment, durationMs, monitorConfig, traceId }),
-      new Date(),
-    );
+    checkInEnvelope(buildCheckIn({ checkInId, slug: options.slug, status, environment: options.environment, durationMs, monitorConfig, traceId }), new Date());
   // A fault of cronmon's own while the job runs must not take the job's exit code with it.
   const internalErrors: unknown[] = [];
   const onInternalError = (error: unknown) => {
@@ -180,8 +177,6 @@ function outputLog(options: MonitoredJobOptions, result: JobResult, traceId: str
     durationMs: result.durationMs,
     serverName: options.serverName,
   });
-  const attachments = result.tail.byteLength > 0
-    ? [{ filename: 'output-tail.log', contentType: 'text/plain', data: result.tail }]
-    : [];
+  const attachments = result.tail.byteLength > 0 ? [{ filename: 'output-tail.log', contentType: 'text/plain', data: result.tail }] : [];
   return eventEnvelope(event, attachments, new Date());
 }

@@ -52,7 +52,13 @@ export function runJob(command: readonly string[], options: JobOptions): { spawn
     // as an 'error' event: both end the same way.
     for (const pipe of pipes ?? []) closeSync(pipe.readFd);
     forwarding.stop();
-    const result: JobResult = { outcome: outcomeOfSpawnError(error as NodeJS.ErrnoException, file), startedAt, endedAt: new Date(), durationMs: performance.now() - started, tail: Buffer.alloc(0) };
+    const result: JobResult = {
+      outcome: outcomeOfSpawnError(error as NodeJS.ErrnoException, file),
+      startedAt,
+      endedAt: new Date(),
+      durationMs: performance.now() - started,
+      tail: Buffer.alloc(0),
+    };
     return { spawned: Promise.resolve(), result: Promise.resolve(result) };
   } finally {
     // The job has its ends now (or never will): cronmon must not hold them, or no end-of-file.

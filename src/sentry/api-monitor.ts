@@ -7,11 +7,9 @@ import type { ApiMonitor } from '../monitor/monitor-plan.js';
 const isText = (value: unknown): value is string => typeof value === 'string';
 const absentOr = (value: unknown, check: (value: unknown) => boolean) => value === undefined || value === null || check(value);
 
-const isSchedule = (value: unknown) =>
-  isText(value) || (Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && isText(value[1]));
+const isSchedule = (value: unknown) => isText(value) || (Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && isText(value[1]));
 
-const isEnvironment = (value: unknown) =>
-  isRecord(value) && isText(value.name) && isText(value.status) && absentOr(value.lastCheckIn, isText);
+const isEnvironment = (value: unknown) => isRecord(value) && isText(value.name) && isText(value.status) && absentOr(value.lastCheckIn, isText);
 
 export function isApiMonitor(value: unknown): value is ApiMonitor {
   if (!isRecord(value) || !isText(value.slug) || !isText(value.name) || !isText(value.status)) return false;

@@ -47,24 +47,26 @@ export function createApiClient(options: ApiOptions, baseUrl: string = options.u
       let response: HttpResponse;
       try {
         response = await withRetries(
-          () => httpRequest(method, url, {
-            headers: {
-              Authorization: `Bearer ${options.token}`,
-              Accept: 'application/json',
-              ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-            },
-            body: body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body)),
-            deadline,
-            maxResponseBytes: MAX_API_RESPONSE_BYTES,
-            network: options.network,
-            pool: options.pool,
-          }),
+          () =>
+            httpRequest(method, url, {
+              headers: {
+                Authorization: `Bearer ${options.token}`,
+                Accept: 'application/json',
+                ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+              },
+              body: body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body)),
+              deadline,
+              maxResponseBytes: MAX_API_RESPONSE_BYTES,
+              network: options.network,
+              pool: options.pool,
+            }),
           {
             deadline,
             maxAttempts: MAX_ATTEMPTS,
-            retryable: (outcome) => outcome.ok
-              ? idempotent && isRetryStatus(outcome.value.status)
-              : isTransient(outcome.error) && (idempotent || (outcome.error as FailureFacts).requestSent !== true),
+            retryable: (outcome) =>
+              outcome.ok
+                ? idempotent && isRetryStatus(outcome.value.status)
+                : isTransient(outcome.error) && (idempotent || (outcome.error as FailureFacts).requestSent !== true),
             onAttempt: (outcome, attempt, ms, retryInMs) =>
               options.onRequest?.(describeAttempt(`${method} ${shown}`, new URL(url).host, outcome, attempt, ms, retryInMs)),
           },
@@ -110,7 +112,9 @@ export function errorDetail(body: string): string | undefined {
     if (typeof value === 'string') return [path ? `${path}: ${value}` : value];
     if (Array.isArray(value)) return value.flatMap((item) => flatten(item, path));
     if (typeof value === 'object' && value !== null) {
-      return Object.entries(value).flatMap(([key, item]) => flatten(item, key === 'detail' || key === 'non_field_errors' ? path : path ? `${path}.${key}` : key));
+      return Object.entries(value).flatMap(([key, item]) =>
+        flatten(item, key === 'detail' || key === 'non_field_errors' ? path : path ? `${path}.${key}` : key),
+      );
     }
     return [];
   };

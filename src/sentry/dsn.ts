@@ -49,7 +49,8 @@ export function parseDsn(raw: string): DsnResult {
   const segments = (rest ?? '').split('/');
   const projectId = segments.pop() ?? '';
   if (!/^\d+$/.test(projectId)) return fail('the project id (last path segment) must be a number');
-  if (!segments.every((segment) => /^(?!\.\.?$)[\w.~-]+$/.test(segment))) return fail('the path before the project id may hold only letters, digits and . _ ~ -');
+  if (!segments.every((segment) => /^(?!\.\.?$)[\w.~-]+$/.test(segment)))
+    return fail('the path before the project id may hold only letters, digits and . _ ~ -');
   if (PLACEHOLDER_KEYS.has(publicKey.toLowerCase()) || /^0+$/.test(projectId) || /^o0+\./.test(host)) {
     return fail('it is a documentation placeholder, not a real DSN');
   }

@@ -26,9 +26,7 @@ const jsonItem = (type: string, payload: unknown, extra: Record<string, string> 
 };
 
 export function checkInEnvelope(checkIn: CheckIn, sentAt: Date): Buffer {
-  const envelope = createEnvelope({ sent_at: sentAt.toISOString(), sdk: SDK }, [
-    jsonItem('check_in', checkIn),
-  ] as never);
+  const envelope = createEnvelope({ sent_at: sentAt.toISOString(), sdk: SDK }, [jsonItem('check_in', checkIn)] as never);
   return toBytes(envelope);
 }
 

@@ -126,7 +126,9 @@ export class ResponseReader {
         if (this.pending.length > MAX_HEAD_BYTES) throw new MalformedResponse('a chunk line has no end');
         return false;
       }
-      const line = this.take(lineEnd + 2).subarray(0, lineEnd).toString('latin1');
+      const line = this.take(lineEnd + 2)
+        .subarray(0, lineEnd)
+        .toString('latin1');
       if (framing.state === 'crlf') {
         if (line !== '') throw new MalformedResponse('a chunk is longer than its size');
         framing.state = 'size';

@@ -42,7 +42,10 @@ export async function listMonitors(api: ApiClient, org: string): Promise<ApiMoni
   const seen = new Set<string>();
   let cursor: string | undefined;
   for (let page = 1; ; page++) {
-    const response = await api.request('GET', `/organizations/${enc(org)}/monitors/?per_page=${PER_PAGE}${cursor === undefined ? '' : `&cursor=${enc(cursor)}`}`);
+    const response = await api.request(
+      'GET',
+      `/organizations/${enc(org)}/monitors/?per_page=${PER_PAGE}${cursor === undefined ? '' : `&cursor=${enc(cursor)}`}`,
+    );
     if (response.status !== 200) throw describeApiError(response, what);
     const list = readJson<unknown>(response, what);
     if (!Array.isArray(list) || !list.every(isApiMonitor)) throw nonsense(response, what, 'a list of monitors');

@@ -14,7 +14,10 @@ type Entry =
   | { kind: 'address'; family: 4 | 6; bits: bigint; prefix: number; port?: number | undefined };
 
 export function matchesNoProxy(noProxy: string, hostname: string, port: number): boolean {
-  const host = hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.+$/, '').toLowerCase();
+  const host = hostname
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.+$/, '')
+    .toLowerCase();
   const address = parseAddress(host);
   return parseNoProxy(noProxy).some((entry) => {
     if (entry.kind === 'all') return true;

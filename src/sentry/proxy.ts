@@ -39,7 +39,8 @@ export function parseProxy({ value, source }: ProxySource): ProxyRoute {
   } catch {
     throw unusable('is not a URL (expected http://host:port)');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw unusable(`is a ${url.protocol.slice(0, -1)} proxy; cronmon talks to http:// and https:// proxies`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw unusable(`is a ${url.protocol.slice(0, -1)} proxy; cronmon talks to http:// and https:// proxies`);
   if (url.hostname === '') throw unusable('has no host');
   const credentials = url.username !== '' || url.password !== '';
   const authorization = credentials ? `Basic ${Buffer.from(`${decode(url.username)}:${decode(url.password)}`).toString('base64')}` : undefined;
@@ -67,7 +68,9 @@ export function connectToProxy(route: ProxyRoute, trust: { secureContext?: Secur
   const host = route.url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (route.url.protocol === 'http:') return process.getBuiltinModule('node:net').connect({ host, port: Number(route.url.port) || 80, lookup: lookupHost });
   const ip = process.getBuiltinModule('node:net').isIP(host) !== 0;
-  return process.getBuiltinModule('node:tls').connect({ host, port: Number(route.url.port) || 443, lookup: lookupHost, ...(ip ? {} : { servername: host }), ...trust });
+  return process
+    .getBuiltinModule('node:tls')
+    .connect({ host, port: Number(route.url.port) || 443, lookup: lookupHost, ...(ip ? {} : { servername: host }), ...trust });
 }
 
 const MAX_ANSWER_BYTES = 16 * 1024;
@@ -109,9 +112,11 @@ export function openTunnel(socket: Socket, target: URL, route: ProxyRoute): Prom
 // A proxy's "no" to a CONNECT, as a one-line reason; 408 and 5xx may pass on another attempt.
 export function refusal(status: number, authority: string, route: ProxyRoute): ProxyFailure {
   if (status === 407) {
-    return new ProxyFailure(route.authorization
-      ? `${route.label} refused its credentials (407)`
-      : `${route.label} asks for credentials (407): put them in the proxy URL, http://user:password@host:port`);
+    return new ProxyFailure(
+      route.authorization
+        ? `${route.label} refused its credentials (407)`
+        : `${route.label} asks for credentials (407): put them in the proxy URL, http://user:password@host:port`,
+    );
   }
   if (status === 403) return new ProxyFailure(`${route.label} refused the connection to ${authority} (403)`);
   return new ProxyFailure(`${route.label} answered ${status} to CONNECT ${authority}`, isRetryStatus(status));

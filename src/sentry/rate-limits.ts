@@ -10,9 +10,25 @@ export type RateLimits = Record<string, number>;
 export type Category = 'monitor' | 'error' | 'default' | 'attachment';
 
 const KNOWN_CATEGORIES = new Set([
-  'all', 'default', 'error', 'transaction', 'security', 'attachment', 'session', 'internal', 'profile',
-  'profile_chunk', 'replay', 'monitor', 'span', 'log_item', 'log_byte', 'feedback', 'user_report',
-  'metric_bucket', 'statsd',
+  'all',
+  'default',
+  'error',
+  'transaction',
+  'security',
+  'attachment',
+  'session',
+  'internal',
+  'profile',
+  'profile_chunk',
+  'replay',
+  'monitor',
+  'span',
+  'log_item',
+  'log_byte',
+  'feedback',
+  'user_report',
+  'metric_bucket',
+  'statsd',
 ]);
 
 // The longest wait honoured. Every run is a fresh process that must re-learn a limit anyway, and

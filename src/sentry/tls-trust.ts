@@ -88,7 +88,9 @@ export function describeCertificateError(error: unknown, peer: string): string |
       break;
     case 'ERR_TLS_CERT_ALTNAME_INVALID': {
       // The names come from the server: printable characters only, and not too many.
-      const names = String((error as { cert?: { subjectaltname?: unknown } }).cert?.subjectaltname ?? '').replace(/[^\x20-\x7e]/g, '?').slice(0, 120);
+      const names = String((error as { cert?: { subjectaltname?: unknown } }).cert?.subjectaltname ?? '')
+        .replace(/[^\x20-\x7e]/g, '?')
+        .slice(0, 120);
       text = `the certificate of ${peer} is for another host${names ? ` (${names})` : ''}; use a host name it names in the DSN or --url`;
       break;
     }

@@ -100,7 +100,9 @@ async function open(target: URL, proxy: ProxyRoute | undefined, network: Network
     // with a socket (on, off, listeners, write, destroy) they do alike.
     const fast = oneRequest && network.trust === undefined ? bunConnection({ host, port, secure, lookup: lookupHost }) : undefined;
     if (fast) return guard.track(fast as unknown as Socket);
-    const socket = secure ? tls().connect({ host, port, lookup: lookupHost, ...sni, ...trustOptions(network.trust) }) : net.connect({ host, port, lookup: lookupHost });
+    const socket = secure
+      ? tls().connect({ host, port, lookup: lookupHost, ...sni, ...trustOptions(network.trust) })
+      : net.connect({ host, port, lookup: lookupHost });
     return guard.within(ready(guard.track(socket), secure ? 'secureConnect' : 'connect'));
   }
   const { connectToProxy, openTunnel } = await import('./proxy.js');
@@ -145,9 +147,10 @@ function exchange(socket: Socket, request: Buffer, reader: ResponseReader): Prom
     };
     const onData = (chunk: Buffer) => settle(() => reader.push(chunk));
     const onEnd = () => settle(() => reader.end());
-    const onError = (error: Error) => settle(() => {
-      throw error;
-    });
+    const onError = (error: Error) =>
+      settle(() => {
+        throw error;
+      });
     const cleanup = () => socket.off('data', onData).off('end', onEnd).off('close', onEnd).off('error', onError);
     socket.on('data', onData).on('end', onEnd).on('close', onEnd).on('error', onError);
     socket.write(request);
@@ -235,7 +238,16 @@ export function describeNetworkError(error: unknown, host: string): string {
 }
 
 // The -v line of one attempt: "POST <url> (open check-in) [attempt 2] → 503 in 12 ms; retrying in 410 ms".
-export function describeAttempt(request: string, host: string, outcome: Outcome<HttpResponse>, attempt: number, ms: number, retryInMs: number | undefined): string {
-  const result = outcome.ok ? `${outcome.value.via ? ` via ${outcome.value.via}` : ''} → ${outcome.value.status}` : ` → ${describeNetworkError(outcome.error, host)}`;
+export function describeAttempt(
+  request: string,
+  host: string,
+  outcome: Outcome<HttpResponse>,
+  attempt: number,
+  ms: number,
+  retryInMs: number | undefined,
+): string {
+  const result = outcome.ok
+    ? `${outcome.value.via ? ` via ${outcome.value.via}` : ''} → ${outcome.value.status}`
+    : ` → ${describeNetworkError(outcome.error, host)}`;
   return `${request}${attempt > 1 ? ` [attempt ${attempt}]` : ''}${result} in ${Math.round(ms)} ms${retryInMs === undefined ? '' : `; retrying in ${retryInMs} ms`}`;
 }

@@ -22,12 +22,7 @@ interface SocketHandlers {
   handshake(socket: BunSocket, success: boolean, authorizationError: Error | null): void;
 }
 
-export type BunConnect = (options: {
-  hostname: string;
-  port: number;
-  tls?: boolean | { serverName: string };
-  socket: SocketHandlers;
-}) => Promise<BunSocket>;
+export type BunConnect = (options: { hostname: string; port: number; tls?: boolean | { serverName: string }; socket: SocketHandlers }) => Promise<BunSocket>;
 
 export interface ConnectOptions {
   host: string;

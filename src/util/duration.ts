@@ -23,7 +23,9 @@ const BARE_SECONDS = /^([0-9]+(?:\.[0-9]+)?|\.[0-9]+)$/;
 export function parseDuration(input: string, label: string): number {
   const text = input.trim();
   const invalid = (why: string) =>
-    usageError(`${label} ${JSON.stringify(input)} ${why}: use a positive number with a unit (ms, s, m, h, d), e.g. 500ms, 30s, 1.5s, 15m, 2h, 1d; a bare number means seconds`);
+    usageError(
+      `${label} ${JSON.stringify(input)} ${why}: use a positive number with a unit (ms, s, m, h, d), e.g. 500ms, 30s, 1.5s, 15m, 2h, 1d; a bare number means seconds`,
+    );
   let total = 0;
   if (BARE_SECONDS.test(text)) {
     total = Number(text) * 1000;

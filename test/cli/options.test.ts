@@ -40,11 +40,14 @@ describe('the flag declarations', () => {
     expect(command.options[0]?.attributeName()).toBe(declaration.key);
   });
 
-  it.each(COMMANDS.map(([path, list]) => [path.join(' '), path, list] as const))('cronmon %s offers exactly its declared flags, in order', (_name, path, list) => {
-    const options = commandAt(path).options.filter(declared);
-    expect(options.map((option) => option.long)).toEqual(list.map((f) => f.long));
-    expect(options.map((option) => option.short ?? null)).toEqual(list.map((f) => f.short ?? null));
-  });
+  it.each(COMMANDS.map(([path, list]) => [path.join(' '), path, list] as const))(
+    'cronmon %s offers exactly its declared flags, in order',
+    (_name, path, list) => {
+      const options = commandAt(path).options.filter(declared);
+      expect(options.map((option) => option.long)).toEqual(list.map((f) => f.long));
+      expect(options.map((option) => option.short ?? null)).toEqual(list.map((f) => f.short ?? null));
+    },
+  );
 
   it('names in help every environment variable a flag is read from', () => {
     for (const [path, list] of COMMANDS) {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 
-const optionsOf = (argv: string[] | undefined, name: string) =>
-  buildProgram(argv).commands.find((command) => command.name() === name)?.options.length ?? -1;
+const optionsOf = (argv: string[] | undefined, name: string) => buildProgram(argv).commands.find((command) => command.name() === name)?.options.length ?? -1;
 
 describe('buildProgram', () => {
   it('builds only the subcommand that runs in full, and keeps every name for dispatch', () => {

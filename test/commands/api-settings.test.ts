@@ -5,10 +5,7 @@ import { tempProject, type TempProject } from '../config/temp-project.js';
 
 // Every level set, each to a value naming its level; a test then removes levels from the top.
 function allLevels(t: TempProject) {
-  const rc = t.write(
-    'home/.sentryclirc',
-    '[auth]\ntoken = rc-token\n[defaults]\nurl = https://rc.example.com/\norg = rc-org\nproject = rc-project\n',
-  );
+  const rc = t.write('home/.sentryclirc', '[auth]\ntoken = rc-token\n[defaults]\nurl = https://rc.example.com/\norg = rc-org\nproject = rc-project\n');
   const file = t.write('project/cronmon.config.json', { url: 'https://file.example.com/', org: 'file-org', project: 'file-project' });
   const flags = { authToken: 'flag-token', org: 'flag-org', project: 'flag-project', url: 'https://flag.example.com/' };
   const env = t.env({ SENTRY_AUTH_TOKEN: 'env-token', SENTRY_ORG: 'env-org', SENTRY_PROJECT: 'env-project', SENTRY_URL: 'https://env.example.com/' });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { systemReport, type JobView } from '../../src/commands/crontab-report.js';
 
-const wrapped: JobView = { line: 2, user: 'root', slug: 'backup', state: 'wrapped', before: '0 3 * * * root ./backup', after: '0 3 * * * root cronmon exec … -- ./backup' };
+const wrapped: JobView = {
+  line: 2,
+  user: 'root',
+  slug: 'backup',
+  state: 'wrapped',
+  before: '0 3 * * * root ./backup',
+  after: '0 3 * * * root cronmon exec … -- ./backup',
+};
 
 describe('systemReport', () => {
   it('says when there is nothing to read', () => {
@@ -33,6 +40,8 @@ describe('systemReport', () => {
         '',
       ].join('\n'),
     );
-    expect(systemReport([{ path: '/etc/cron.d/empty', jobs: [] }], [], false)).toBe('0 jobs in 1 system crontab: 0 to wrap, 0 already wrapped, 0 left alone.\nNothing to change.\n');
+    expect(systemReport([{ path: '/etc/cron.d/empty', jobs: [] }], [], false)).toBe(
+      '0 jobs in 1 system crontab: 0 to wrap, 0 already wrapped, 0 left alone.\nNothing to change.\n',
+    );
   });
 });

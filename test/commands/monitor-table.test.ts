@@ -10,7 +10,15 @@ const existing: ApiMonitor = {
   status: 'active',
   isMuted: false,
   owner: { type: 'team', id: '6' },
-  config: { schedule_type: 'crontab', schedule: '0 3 * * *', checkin_margin: 5, max_runtime: null, timezone: 'UTC', failure_issue_threshold: 1, recovery_threshold: 1 },
+  config: {
+    schedule_type: 'crontab',
+    schedule: '0 3 * * *',
+    checkin_margin: 5,
+    max_runtime: null,
+    timezone: 'UTC',
+    failure_issue_threshold: 1,
+    recovery_threshold: 1,
+  },
 };
 
 describe('formatMonitorTable', () => {
@@ -47,7 +55,13 @@ describe('formatMonitorTable colours', () => {
       { name: 'staging', status: 'missed_checkin', lastCheckIn: null },
       { name: 'dev', status: 'active', lastCheckIn: null },
     ];
-    const table = formatMonitorTable([{ ...existing, environments }, { ...existing, slug: 'unused', environments: [] }], TAGGED);
+    const table = formatMonitorTable(
+      [
+        { ...existing, environments },
+        { ...existing, slug: 'unused', environments: [] },
+      ],
+      TAGGED,
+    );
     const [, used, unused] = table.split('\n');
     expect(used).toContain('<good>production: ok never, <bad>staging: missed_checkin never, <dim>dev: active never');
     expect(unused).toContain('<dim>no check-ins yet');

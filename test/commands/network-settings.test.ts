@@ -17,7 +17,10 @@ async function proxyLabel(target: URL, env: NodeJS.ProcessEnv, options: { flag?:
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<CronmonError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(CronmonError);
   return error as CronmonError;
 }
@@ -49,7 +52,14 @@ describe('resolveNetwork', () => {
   });
 
   it('takes the lower-case variable where both are set, as curl does', async () => {
-    const env = { https_proxy: 'http://lower:1', HTTPS_PROXY: 'http://upper:1', http_proxy: 'http://lower:2', HTTP_PROXY: 'http://upper:2', all_proxy: 'http://lower:3', ALL_PROXY: 'http://upper:3' };
+    const env = {
+      https_proxy: 'http://lower:1',
+      HTTPS_PROXY: 'http://upper:1',
+      http_proxy: 'http://lower:2',
+      HTTP_PROXY: 'http://upper:2',
+      all_proxy: 'http://lower:3',
+      ALL_PROXY: 'http://upper:3',
+    };
     expect(await proxyLabel(HTTPS, env)).toBe('proxy http://lower:1 (https_proxy)');
     expect(await proxyLabel(HTTP, env)).toBe('proxy http://lower:2 (http_proxy)');
     expect(await proxyLabel(HTTPS, { ALL_PROXY: 'http://upper:3', all_proxy: 'http://lower:3' })).toBe('proxy http://lower:3 (all_proxy)');
@@ -94,7 +104,12 @@ describe('resolveNetwork', () => {
   });
 
   it('merges --header over the config file, by name whatever its case', async () => {
-    const network = await resolveNetwork({ header: ['x-token: from-flag', 'X-Other:  spaced  '] }, {}, config({ headers: { 'X-Token': 'from-file', 'X-Kept': 'k' } }), noRc);
+    const network = await resolveNetwork(
+      { header: ['x-token: from-flag', 'X-Other:  spaced  '] },
+      {},
+      config({ headers: { 'X-Token': 'from-file', 'X-Kept': 'k' } }),
+      noRc,
+    );
     expect(network.headers).toEqual({ 'X-Kept': 'k', 'x-token': 'from-flag', 'X-Other': 'spaced' });
   });
 

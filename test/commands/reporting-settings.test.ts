@@ -74,7 +74,12 @@ describe('resolveReporting: DSN and environment precedence (flag > environment >
   it('empty values count as unset', async () => {
     const t = tempProject();
     withConfig(t);
-    const settings = await resolveReporting({ slug: 'nightly-backup', dsn: '', environment: '' }, t.env({ SENTRY_DSN: '', SENTRY_ENVIRONMENT: '' }), false, t.project);
+    const settings = await resolveReporting(
+      { slug: 'nightly-backup', dsn: '', environment: '' },
+      t.env({ SENTRY_DSN: '', SENTRY_ENVIRONMENT: '' }),
+      false,
+      t.project,
+    );
     expect(settings.dsn?.raw).toBe(FILE_DSN);
     expect(settings.environment).toBe('file-env');
   });

@@ -7,7 +7,8 @@ import { tempProject } from '../config/temp-project.js';
 const MONITORS = { monitors: { 'nightly-backup': { schedule: '0 3 * * *' }, 'Hourly Sync': { interval: '1 hour' } } };
 
 // A JavaScript config that leaves a trace when it is run.
-const codeConfig = (marker: string) => `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\nexport default ${JSON.stringify(MONITORS)};\n`;
+const codeConfig = (marker: string) =>
+  `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\nexport default ${JSON.stringify(MONITORS)};\n`;
 
 describe('configSlugs (cronmon completion --slugs)', () => {
   it('lists the normalised slugs of the config file cronmon would find, sorted', async () => {

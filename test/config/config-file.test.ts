@@ -135,11 +135,13 @@ describe('validateConfig refuses, naming file, key and rule', () => {
 
   it('wrongly typed monitor values', () => {
     expect(configErrorOf({ monitors: { backup: { schedule: 5 } } }).message).toBe(`${FILE}: monitors.backup.schedule must be a string`);
-    expect(configErrorOf({ monitors: { backup: { schedule: '@daily', checkinMargin: '5' } } }).message).toBe(`${FILE}: monitors.backup.checkinMargin must be a whole number`);
+    expect(configErrorOf({ monitors: { backup: { schedule: '@daily', checkinMargin: '5' } } }).message).toBe(
+      `${FILE}: monitors.backup.checkinMargin must be a whole number`,
+    );
     expect(configErrorOf({ monitors: { backup: { schedule: '@daily', muted: 'yes' } } }).message).toBe(`${FILE}: monitors.backup.muted must be true or false`);
   });
 
-  it('values outside Sentry\'s rules', () => {
+  it("values outside Sentry's rules", () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ schedule: '61 * * * *' }, 'monitors.backup.schedule "61 * * * *" is not a valid crontab'],
       [{ interval: '30 seconds' }, 'monitors.backup.interval "30 seconds" is not an interval'],
@@ -171,9 +173,12 @@ describe('validateConfig properties', () => {
 
   it('refuses any unknown top-level key and names it', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 20 }).filter((key) => !known.includes(key) && key !== '__proto__'), (key) => {
-        expect(configErrorOf({ org: 'acme', [key]: 'x' }).message).toContain(`${FILE}: ${key} is not a known key`);
-      }),
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 20 }).filter((key) => !known.includes(key) && key !== '__proto__'),
+        (key) => {
+          expect(configErrorOf({ org: 'acme', [key]: 'x' }).message).toContain(`${FILE}: ${key} is not a known key`);
+        },
+      ),
     );
   });
 

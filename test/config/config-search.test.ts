@@ -63,7 +63,16 @@ describe('globalConfigDir', () => {
 
 describe('SEARCH_PLACES', () => {
   it('covers the formats the CLI contract names', () => {
-    for (const place of ['package.json', '.cronmonrc', '.cronmonrc.json', '.cronmonrc.yaml', 'cronmon.config.js', 'cronmon.config.mjs', 'cronmon.config.json', 'cronmon.config.yaml']) {
+    for (const place of [
+      'package.json',
+      '.cronmonrc',
+      '.cronmonrc.json',
+      '.cronmonrc.yaml',
+      'cronmon.config.js',
+      'cronmon.config.mjs',
+      'cronmon.config.json',
+      'cronmon.config.yaml',
+    ]) {
       expect(SEARCH_PLACES).toContain(place);
     }
   });

@@ -156,14 +156,18 @@ describe('loadConfig refuses malformed files, naming the file and the problem', 
     const t = tempProject();
     const file = t.write('project/cronmon.config.json', { org: 'acme', token: 'secret' });
     const error = await configErrorOf(() => loadConfig({ cwd: t.project, env: t.env(), warn }));
-    expect(error.message).toBe(`${file}: token is not a known key (expected one of: dsn, environment, org, project, url, proxy, headers, serverName, monitors)`);
+    expect(error.message).toBe(
+      `${file}: token is not a known key (expected one of: dsn, environment, org, project, url, proxy, headers, serverName, monitors)`,
+    );
   });
 
   it('an unknown monitor key', async () => {
     const t = tempProject();
     const file = t.write('project/.cronmonrc.yaml', 'monitors:\n  backup:\n    schedule: "@daily"\n    retries: 3\n');
     const error = await configErrorOf(() => loadConfig({ cwd: t.project, env: t.env(), warn }));
-    expect(error.message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: monitors\\.backup\\.retries is not a known key \\(expected one of: .*schedule`));
+    expect(error.message).toMatch(
+      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: monitors\\.backup\\.retries is not a known key \\(expected one of: .*schedule`),
+    );
   });
 
   it('a bad value', async () => {

@@ -81,7 +81,10 @@ describe('loadSentryCliRc', () => {
 
   it('lets the nearest file win key by key, falling back to farther files and then home', () => {
     const t = tempProject();
-    const home = t.write('home/.sentryclirc', '[auth]\ntoken = home-token\n[defaults]\norg = home-org\nproject = home-project\nurl = https://home.example.com/\n');
+    const home = t.write(
+      'home/.sentryclirc',
+      '[auth]\ntoken = home-token\n[defaults]\norg = home-org\nproject = home-project\nurl = https://home.example.com/\n',
+    );
     const outer = t.write('project/.sentryclirc', '[defaults]\norg = outer-org\nproject = outer-project\n');
     const inner = t.write('project/app/.sentryclirc', '[defaults]\nproject = inner-project\n');
     const rc = loadSentryCliRc(join(t.project, 'app'), t.home);

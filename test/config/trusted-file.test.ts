@@ -108,7 +108,9 @@ describe("another user's config file", () => {
 
     chownSync(rc, 0, 0);
     chownSync(shared, nobody.uid, nobody.gid);
-    expect((await search(t, cwd)).warnings).toEqual([expect.stringContaining(`: ${shared} belongs to another user (uid ${nobody.uid}), who could have put it there`)]);
+    expect((await search(t, cwd)).warnings).toEqual([
+      expect.stringContaining(`: ${shared} belongs to another user (uid ${nobody.uid}), who could have put it there`),
+    ]);
     expect(existsSync(marker)).toBe(false);
   });
 
@@ -146,7 +148,10 @@ describe('a FIFO or device named like a config file', () => {
     const t = tempProject();
     const fifo = join(t.project, 'fifo.json');
     execFileSync('mkfifo', [fifo]);
-    for (const [explicit, kind] of [[fifo, 'a FIFO'], ['/dev/zero', 'a device']] as const) {
+    for (const [explicit, kind] of [
+      [fifo, 'a FIFO'],
+      ['/dev/zero', 'a device'],
+    ] as const) {
       const error = await loadConfig({ explicit, cwd: t.project, env: t.env(), warn: () => {} }).catch((reason: unknown) => reason);
       expect(error).toBeInstanceOf(CronmonError);
       expect(error).toMatchObject({ code: 'config', exitCode: 2, message: `cannot read config file ${explicit}: it is ${kind}, not a regular file` });

@@ -40,9 +40,7 @@ describe('wrapping a job line', () => {
 
   it('uses the given cronmon path, quoted for the shell when needed', () => {
     expect(oneJob('0 3 * * * ./x', { cronmonPath: '/usr/local/bin/cronmon' }).after).toMatch(/^0 3 \* \* \* \/usr\/local\/bin\/cronmon exec /);
-    expect(oneJob('0 3 * * * ./x', { cronmonPath: "/opt/my tools/it's/cronmon" }).after).toMatch(
-      /^0 3 \* \* \* '\/opt\/my tools\/it'\\''s\/cronmon' exec /,
-    );
+    expect(oneJob('0 3 * * * ./x', { cronmonPath: "/opt/my tools/it's/cronmon" }).after).toMatch(/^0 3 \* \* \* '\/opt\/my tools\/it'\\''s\/cronmon' exec /);
   });
 
   it('refuses a cronmon path that a crontab line cannot carry', () => {
@@ -148,7 +146,7 @@ describe('already wrapped', () => {
     expect(oneJob('0 3 * * * cronmon exec -- ./x')).toMatchObject({ state: 'already-wrapped', slug: null, reason: 'no --slug found on the line' });
   });
 
-  it('reports the time zone the line passes, not cron\'s', () => {
+  it("reports the time zone the line passes, not cron's", () => {
     expect(oneJob('0 3 * * * cronmon exec --slug a --timezone Asia/Tokyo -- ./x', { defaultTimezone: 'Europe/Vienna' }).timezone).toBe('Asia/Tokyo');
     expect(oneJob('0 3 * * * cronmon exec --slug a -- ./x', { defaultTimezone: 'Europe/Vienna' }).timezone).toBeUndefined();
   });
@@ -217,17 +215,21 @@ describe('system crontabs (user field)', () => {
   const system = (text: string, options: AdoptOptions = {}) => adoptCrontab(text, { userField: true, ...options });
 
   it('wrap the command and keep the user field before it', () => {
-    const { jobs, lines } = system('SHELL=/bin/sh\n0 3 * * *\troot  /usr/local/bin/backup.sh --full\n17 * * * * www-data cd / && run-parts --report /etc/cron.hourly\n');
+    const { jobs, lines } = system(
+      'SHELL=/bin/sh\n0 3 * * *\troot  /usr/local/bin/backup.sh --full\n17 * * * * www-data cd / && run-parts --report /etc/cron.hourly\n',
+    );
     expect(jobs.map((job) => [job.user, job.slug, job.state])).toEqual([
       ['root', 'backup-full', 'wrapped'],
       ['www-data', 'run-parts-cron-hourly', 'wrapped'],
     ]);
     expect(lines[1]).toBe("0 3 * * *\troot  cronmon exec --slug backup-full --schedule '0 3 * * *' -- /usr/local/bin/backup.sh --full");
-    expect(lines[2]).toBe("17 * * * * www-data cronmon exec --slug run-parts-cron-hourly --schedule '17 * * * *' -- /bin/sh -c 'cd / && run-parts --report /etc/cron.hourly'");
+    expect(lines[2]).toBe(
+      "17 * * * * www-data cronmon exec --slug run-parts-cron-hourly --schedule '17 * * * *' -- /bin/sh -c 'cd / && run-parts --report /etc/cron.hourly'",
+    );
   });
 
   it('recognise their wrapped lines, and a command starting with the word root is just a command', () => {
-    expect(oneJob("0 3 * * * root /usr/bin/node /opt/cronmon/bin/cronmon exec --slug nightly -- ./x", { userField: true })).toMatchObject({
+    expect(oneJob('0 3 * * * root /usr/bin/node /opt/cronmon/bin/cronmon exec --slug nightly -- ./x', { userField: true })).toMatchObject({
       state: 'already-wrapped',
       user: 'root',
       slug: 'nightly',
@@ -272,7 +274,7 @@ describe('several crontabs adopted together', () => {
 
   it('name the other file when a slug set explicitly is used twice', () => {
     const [, second] = adoptCrontabs([
-      { text: "0 1 * * * root cronmon exec --slug nightly -- ./a\n", options: { userField: true }, name: '/etc/crontab' },
+      { text: '0 1 * * * root cronmon exec --slug nightly -- ./a\n', options: { userField: true }, name: '/etc/crontab' },
       { text: '0 2 * * * root ./b # cronmon: slug=nightly\n', options: { userField: true }, name: '/etc/cron.d/b' },
     ]);
     expect(second?.jobs[0]?.reason).toBe('slug nightly is also used by line 1 of /etc/crontab: both lines report to one monitor');
@@ -298,12 +300,23 @@ describe('commands that need their own shell', () => {
     expect(oneJob(`0 1 * * * cd / && echo "it's" $HOME`).after).toContain(`-- /bin/sh -c 'cd / && echo "it'\\''s" $HOME'`);
   });
 
-  it.each(['a; b', 'a || b', 'a & ', 'a | b', '(cd / && a)', 'FOO=1 a', 'cd /tmp', 'if true; then a; fi', 'exec a', '{ a; }', "a 'unclosed", 'echo a > /tmp/x', '[ -x /a ]'])(
-    '%s',
-    (command) => {
-      expect(oneJob(`0 1 * * * ${command}`).after).toContain('-- /bin/sh -c ');
-    },
-  );
+  it.each([
+    'a; b',
+    'a || b',
+    'a & ',
+    'a | b',
+    '(cd / && a)',
+    'FOO=1 a',
+    'cd /tmp',
+    'if true; then a; fi',
+    'exec a',
+    '{ a; }',
+    "a 'unclosed",
+    'echo a > /tmp/x',
+    '[ -x /a ]',
+  ])('%s', (command) => {
+    expect(oneJob(`0 1 * * * ${command}`).after).toContain('-- /bin/sh -c ');
+  });
 
   it.each(['./a > /tmp/log 2>&1', 'a "$(date +\\%F)" `id -u` $HOME ~/x', '/usr/bin/env FOO=1 a', 'a # just a note', 'a >&2', '/usr/bin/[ -x /a ]'])(
     'keeps a simple command as written: %s',
@@ -375,7 +388,10 @@ describe('a wrapped line runs the same command as the original', () => {
   // the generated text, nothing harmful runs; no `&`, whose output order would be random.
   it('for generated commands full of quotes, backslashes, % and operators', () => {
     const text = fc
-      .tuple(fc.constantFrom('echo', 'cat', 'printf'), fc.array(fc.constantFrom('q', 'x', ' ', "'", '"', '\\', '%', '$', '#', ';', '|', '(', ')', '`', '*'), { minLength: 1, maxLength: 14 }))
+      .tuple(
+        fc.constantFrom('echo', 'cat', 'printf'),
+        fc.array(fc.constantFrom('q', 'x', ' ', "'", '"', '\\', '%', '$', '#', ';', '|', '(', ')', '`', '*'), { minLength: 1, maxLength: 14 }),
+      )
       .map(([program, chars]) => `${program} ${chars.join('')}`)
       .filter((command) => !command.includes('$$')); // the shell's pid differs, of course
     fc.assert(
@@ -394,15 +410,67 @@ describe('a wrapped line runs the same command as the original', () => {
 
 const words = fc.oneof(
   fc.constantFrom(
-    './backup.sh', '/usr/bin/php', 'artisan', 'schedule:run', '--full', '-n', 'cd', '/srv/app', 'python3', '-m', 'app.sync',
-    'FOO=1', 'cronmon', '/usr/local/bin/cronmon', 'exec', '--slug', 'x', '--', 'flock', 'sh', '-c', 'root', 'x.py', 'sleep', '60',
-    'if', 'true', 'then', 'fi', '$HOME', '$(date)', '`id`', '~/bin/job',
+    './backup.sh',
+    '/usr/bin/php',
+    'artisan',
+    'schedule:run',
+    '--full',
+    '-n',
+    'cd',
+    '/srv/app',
+    'python3',
+    '-m',
+    'app.sync',
+    'FOO=1',
+    'cronmon',
+    '/usr/local/bin/cronmon',
+    'exec',
+    '--slug',
+    'x',
+    '--',
+    'flock',
+    'sh',
+    '-c',
+    'root',
+    'x.py',
+    'sleep',
+    '60',
+    'if',
+    'true',
+    'then',
+    'fi',
+    '$HOME',
+    '$(date)',
+    '`id`',
+    '~/bin/job',
   ),
   fc.stringMatching(/^[a-z0-9._/-]{1,8}$/),
 );
 const separators = fc.constantFrom(
-  ' ', ' ', ' ', '  ', '\t', ' && ', ' || ', ' ; ', ' | ', ' > /dev/null 2>&1 ', ' # note ', '%', '\\%', ' # cronmon: slug=my-job ',
-  ' # cronmon: skip', '"', "'", ' $( ', ' ) ', '`', '\\', ' & ', "'it''s'", '"a b"',
+  ' ',
+  ' ',
+  ' ',
+  '  ',
+  '\t',
+  ' && ',
+  ' || ',
+  ' ; ',
+  ' | ',
+  ' > /dev/null 2>&1 ',
+  ' # note ',
+  '%',
+  '\\%',
+  ' # cronmon: slug=my-job ',
+  ' # cronmon: skip',
+  '"',
+  "'",
+  ' $( ',
+  ' ) ',
+  '`',
+  '\\',
+  ' & ',
+  "'it''s'",
+  '"a b"',
 );
 const command = fc
   .array(fc.tuple(words, separators), { minLength: 1, maxLength: 6 })
@@ -410,7 +478,16 @@ const command = fc
   .filter((text) => text.trim() !== '');
 const anyText = fc.string({ unit: 'binary-ascii', maxLength: 30 }).map((text) => text.replace(/[\n]/g, ' '));
 const schedule = fc.constantFrom(
-  '0 3 * * *', '*/5 * * * *', '0 0 31 2 *', '@daily', '@hourly', '@reboot', '@midnight', '0\t3 * *  1-5', '61 * * * *', '0 9 * jan-mar mon-fri',
+  '0 3 * * *',
+  '*/5 * * * *',
+  '0 0 31 2 *',
+  '@daily',
+  '@hourly',
+  '@reboot',
+  '@midnight',
+  '0\t3 * *  1-5',
+  '61 * * * *',
+  '0 9 * jan-mar mon-fri',
 );
 const line = fc.oneof(
   { weight: 6, arbitrary: fc.tuple(schedule, fc.constantFrom(' ', '\t', '   '), command).map((parts) => parts.join('')) },
@@ -418,7 +495,15 @@ const line = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('', '  ', '# comment', '# cronmon: slug=above', '# cronmon: skip', '# cronmon: slug=backup') },
   {
     weight: 1,
-    arbitrary: fc.constantFrom('CRON_TZ=Europe/Vienna', 'CRON_TZ=Nowhere/Zone', 'CRON_TZ=', 'SHELL=/bin/bash', 'TZ=Asia/Tokyo', 'MAILTO=""', 'CRONMON_SLUG=env-slug'),
+    arbitrary: fc.constantFrom(
+      'CRON_TZ=Europe/Vienna',
+      'CRON_TZ=Nowhere/Zone',
+      'CRON_TZ=',
+      'SHELL=/bin/bash',
+      'TZ=Asia/Tokyo',
+      'MAILTO=""',
+      'CRONMON_SLUG=env-slug',
+    ),
   },
   { weight: 1, arbitrary: anyText },
 );
@@ -450,7 +535,9 @@ describe('generated system crontabs, adopted together', () => {
           }
         });
         const slugs = once.flatMap((result) => result.jobs.filter((job) => job.state !== 'skipped').map((job) => job.slug));
-        const derived = once.flatMap((result) => result.jobs.filter((job) => job.state === 'wrapped' && !/# cronmon: slug=/.test(`${job.after}\n${result.lines[job.line - 2] ?? ''}`)));
+        const derived = once.flatMap((result) =>
+          result.jobs.filter((job) => job.state === 'wrapped' && !/# cronmon: slug=/.test(`${job.after}\n${result.lines[job.line - 2] ?? ''}`)),
+        );
         for (const job of derived) expect(slugs.filter((slug) => slug === job.slug)).toHaveLength(1);
         const twice = adoptCrontabs(once.map((result, n) => ({ ...inputs[n], text: crontabText(result.lines) })));
         expect(twice.map((result) => result.lines)).toEqual(once.map((result) => result.lines));

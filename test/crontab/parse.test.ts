@@ -105,9 +105,19 @@ describe('job lines with a user field (system crontabs)', () => {
 
   it('puts the user and the blanks after it into the prefix, and names the user', () => {
     const line = systemJob('17 *\t* * *  root    cd / && run-parts --report /etc/cron.hourly');
-    expect(line).toMatchObject({ schedule: '17 * * * *', user: 'root', prefix: '17 *\t* * *  root    ', command: 'cd / && run-parts --report /etc/cron.hourly' });
+    expect(line).toMatchObject({
+      schedule: '17 * * * *',
+      user: 'root',
+      prefix: '17 *\t* * *  root    ',
+      command: 'cd / && run-parts --report /etc/cron.hourly',
+    });
     expect(line.prefix + line.command).toBe(line.text);
-    expect(systemJob('@daily\twww-data php /srv/app/cron.php')).toMatchObject({ schedule: '@daily', user: 'www-data', prefix: '@daily\twww-data ', command: 'php /srv/app/cron.php' });
+    expect(systemJob('@daily\twww-data php /srv/app/cron.php')).toMatchObject({
+      schedule: '@daily',
+      user: 'www-data',
+      prefix: '@daily\twww-data ',
+      command: 'php /srv/app/cron.php',
+    });
   });
 
   it('reads directives, % and the environment after the user as for a user crontab', () => {
@@ -132,7 +142,10 @@ describe('job lines with a user field (system crontabs)', () => {
     const blanks = fc.stringMatching(/^[ \t]{1,3}$/);
     const field = fc.stringMatching(/^[0-9*,/-]{1,4}$/);
     const word = fc.stringMatching(/^[A-Za-z0-9_.@$-]{1,8}$/);
-    const command = fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 30 }).map((text) => text.replace(/[\n]/g, ' ')).filter((text) => /^\S/.test(text));
+    const command = fc
+      .string({ unit: 'binary-ascii', minLength: 1, maxLength: 30 })
+      .map((text) => text.replace(/[\n]/g, ' '))
+      .filter((text) => /^\S/.test(text));
     fc.assert(
       fc.property(fc.array(fc.tuple(field, blanks), { minLength: 5, maxLength: 5 }), word, blanks, command, (fields, user, gap, cmd) => {
         const text = fields.map(([f, b]) => f + b).join('') + user + gap + cmd;

@@ -19,7 +19,12 @@ const file = (path: string, mode: number) => {
 
 describe('othersCannotRun', () => {
   it('accepts programs anyone can reach', () => {
-    expect(othersCannotRun([{ path: file(join(root, 'node'), 0o755), others: 0o001 }, { path: file(join(root, 'cronmon'), 0o644), others: 0o004 }])).toBeUndefined();
+    expect(
+      othersCannotRun([
+        { path: file(join(root, 'node'), 0o755), others: 0o001 },
+        { path: file(join(root, 'cronmon'), 0o644), others: 0o004 },
+      ]),
+    ).toBeUndefined();
     expect(othersCannotRun(launcherPrograms(process.execPath, undefined))).toBeUndefined();
   });
 
@@ -39,7 +44,12 @@ describe('othersCannotRun', () => {
   });
 
   it('does not judge a path that does not exist here, nor a bare command name', () => {
-    expect(othersCannotRun([{ path: join(root, 'elsewhere', 'cronmon'), others: 0o005 }, { path: 'cronmon', others: 0o005 }])).toBeUndefined();
+    expect(
+      othersCannotRun([
+        { path: join(root, 'elsewhere', 'cronmon'), others: 0o005 },
+        { path: 'cronmon', others: 0o005 },
+      ]),
+    ).toBeUndefined();
   });
 });
 

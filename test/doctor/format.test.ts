@@ -23,12 +23,19 @@ describe('formatChecks', () => {
   });
 
   it('keeps only warnings and failures when quiet', () => {
-    expect(formatChecks(checks, true).split('\n').filter(Boolean).map((line) => line[0])).toEqual(['✗', '!']);
+    expect(
+      formatChecks(checks, true)
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line[0]),
+    ).toEqual(['✗', '!']);
     expect(formatChecks([checks[0]!], true)).toBe('');
   });
 
   it('keeps text from servers and files on its line', () => {
-    expect(formatChecks([check('sentry', 'fail', 'answered 400 (bad\ncronmon: forged\x1b[2J)')])).toBe('✗ Sentry       answered 400 (bad\\ncronmon: forged\\x1b[2J)\n');
+    expect(formatChecks([check('sentry', 'fail', 'answered 400 (bad\ncronmon: forged\x1b[2J)')])).toBe(
+      '✗ Sentry       answered 400 (bad\\ncronmon: forged\\x1b[2J)\n',
+    );
   });
 });
 

@@ -22,7 +22,11 @@ describe('dsnCheck', () => {
   });
 
   it('passes a valid one, masked, with where it came from', () => {
-    expect(dsnCheck(setting(`https://${KEY}@o1.ingest.sentry.io/42`, '--dsn'))).toEqual({ name: 'dsn', level: 'ok', detail: 'https://***@o1.ingest.sentry.io/42 from --dsn' });
+    expect(dsnCheck(setting(`https://${KEY}@o1.ingest.sentry.io/42`, '--dsn'))).toEqual({
+      name: 'dsn',
+      level: 'ok',
+      detail: 'https://***@o1.ingest.sentry.io/42 from --dsn',
+    });
   });
 
   it('reminds that cron does not see a variable of this shell', () => {
@@ -54,10 +58,13 @@ describe('sentryCheck', () => {
   });
 
   it('warns when exec holds check-ins back because Sentry asked it to wait', () => {
-    expect(sentryCheck(reached(answer(200)), 90)).toMatchObject({ level: 'warn', detail: 'o1.ingest.sentry.io answered 200 in 12 ms, but Sentry asked to wait: exec sends no check-ins for 1m30s more' });
+    expect(sentryCheck(reached(answer(200)), 90)).toMatchObject({
+      level: 'warn',
+      detail: 'o1.ingest.sentry.io answered 200 in 12 ms, but Sentry asked to wait: exec sends no check-ins for 1m30s more',
+    });
   });
 
-  it.each([401, 403])('fails when the key is refused (%i), with Sentry\'s reason', (status) => {
+  it.each([401, 403])("fails when the key is refused (%i), with Sentry's reason", (status) => {
     const result = sentryCheck(reached(answer(status, { body: '{"detail":"event submission rejected with_reason: ProjectId"}' })));
     expect(result.level).toBe('fail');
     expect(result.detail).toBe(`o1.ingest.sentry.io answered ${status} in 12 ms: the DSN key was refused (event submission rejected with_reason: ProjectId)`);
@@ -68,12 +75,18 @@ describe('sentryCheck', () => {
     expect(sentryCheck(reached(answer(429))).level).toBe('warn');
     expect(sentryCheck(reached(answer(404)))).toMatchObject({ level: 'fail', fix: expect.stringContaining("DSN's host and path") });
     expect(sentryCheck(reached(answer(503)))).toMatchObject({ level: 'fail', fix: expect.stringContaining('try again later') });
-    expect(sentryCheck(reached(answer(400, { body: '{"detail":"invalid envelope"}' })))).toMatchObject({ level: 'fail', detail: expect.stringContaining('(invalid envelope)') });
+    expect(sentryCheck(reached(answer(400, { body: '{"detail":"invalid envelope"}' })))).toMatchObject({
+      level: 'fail',
+      detail: expect.stringContaining('(invalid envelope)'),
+    });
   });
 
   it('fails when there is no answer, with a fix for the kind of failure', () => {
     const fixOf = (error: unknown) => sentryCheck(broken(error)).fix;
-    expect(sentryCheck(broken(Object.assign(new Error('x'), { code: 'ECONNREFUSED' })))).toMatchObject({ level: 'fail', detail: 'connection refused by o1.ingest.sentry.io' });
+    expect(sentryCheck(broken(Object.assign(new Error('x'), { code: 'ECONNREFUSED' })))).toMatchObject({
+      level: 'fail',
+      detail: 'connection refused by o1.ingest.sentry.io',
+    });
     expect(fixOf(Object.assign(new Error('x'), { code: 'ENOTFOUND' }))).toContain('DNS');
     expect(fixOf(new DeliveryTimeout(10_000))).toContain('firewall');
     expect(fixOf(new ProxyFailure('the proxy refused (403)'))).toContain('HTTPS_PROXY');
@@ -93,7 +106,11 @@ describe('clockCheck', () => {
   });
 
   it('passes within a minute', () => {
-    expect(clockCheck(dated('Sun, 01 Mar 2026 12:00:00 GMT'))).toEqual({ name: 'clock', level: 'ok', detail: "within 1s of Sentry's (the Date of its answer)" });
+    expect(clockCheck(dated('Sun, 01 Mar 2026 12:00:00 GMT'))).toEqual({
+      name: 'clock',
+      level: 'ok',
+      detail: "within 1s of Sentry's (the Date of its answer)",
+    });
     expect(clockCheck(dated('Sun, 01 Mar 2026 11:59:20 GMT')).detail).toContain('within 40s');
     expect(clockCheck(dated('Sun, 01 Mar 2026 12:00:59 GMT')).detail).toContain('within 60s');
   });
@@ -137,14 +154,23 @@ describe('apiCheck', () => {
 
   it('fails on a refused token, a missing scope, an unknown organization and other answers', () => {
     const result = (status: number, body = '') => apiCheck({ url, token, org, answer: { status, body, ms: 5 } });
-    expect(result(401, '{"detail":"Invalid token"}')).toMatchObject({ level: 'fail', detail: 'sentry.example.com refused the token from SENTRY_AUTH_TOKEN (401: Invalid token)', fix: expect.stringContaining('Auth Tokens') });
+    expect(result(401, '{"detail":"Invalid token"}')).toMatchObject({
+      level: 'fail',
+      detail: 'sentry.example.com refused the token from SENTRY_AUTH_TOKEN (401: Invalid token)',
+      fix: expect.stringContaining('Auth Tokens'),
+    });
     expect(result(403)).toMatchObject({ level: 'fail', fix: expect.stringContaining('org:read') });
     expect(result(404)).toMatchObject({ level: 'fail', detail: 'organization acme (from SENTRY_ORG) was not found at sentry.example.com (404)' });
     expect(result(502).level).toBe('fail');
   });
 
   it('fails when the API cannot be reached, never showing the password of --url', () => {
-    const result = apiCheck({ url, token, org, answer: { error: 'GET https://***@sentry.example.com/api/0/organizations/acme/: connection refused by sentry.example.com' } });
+    const result = apiCheck({
+      url,
+      token,
+      org,
+      answer: { error: 'GET https://***@sentry.example.com/api/0/organizations/acme/: connection refused by sentry.example.com' },
+    });
     expect(result.level).toBe('fail');
     expect(`${result.detail} ${result.fix}`).not.toContain('hunter2');
     expect(result.fix).toContain('https://***@sentry.example.com/');

@@ -41,10 +41,20 @@ function expectOneLine(result: CliResult, code: number): string {
 
 const isList = (request: ApiRequest) => request.url.pathname === `/api/0/organizations/${sentry.org}/monitors/`;
 const isOrg = (request: ApiRequest) => request.url.pathname === `/api/0/organizations/${sentry.org}/`;
-const json = (body: unknown, headers: Record<string, string> = {}): ApiFault => ({ status: 200, body: JSON.stringify(body), headers: { 'Content-Type': 'application/json', ...headers } });
+const json = (body: unknown, headers: Record<string, string> = {}): ApiFault => ({
+  status: 200,
+  body: JSON.stringify(body),
+  headers: { 'Content-Type': 'application/json', ...headers },
+});
 const monitor = (fields: Record<string, unknown> = {}) => ({
-  id: '1', slug: 'nightly', name: 'Nightly', status: 'active', isMuted: false, config: { schedule_type: 'crontab', schedule: '0 3 * * *' },
-  environments: [{ name: 'production', status: 'ok', lastCheckIn: null }], ...fields,
+  id: '1',
+  slug: 'nightly',
+  name: 'Nightly',
+  status: 'active',
+  isMuted: false,
+  config: { schedule_type: 'crontab', schedule: '0 3 * * *' },
+  environments: [{ name: 'production', status: 'ok', lastCheckIn: null }],
+  ...fields,
 });
 
 describe('a Sentry URL that is not one', () => {
@@ -101,7 +111,10 @@ describe('answers that are not what Sentry sends', () => {
 
   it.each([['not a URL'], [42], ['ftp://region.example.com/'], ['javascript:alert(1)']])('a region URL %j is one line, exit 1', async (regionUrl) => {
     sentry.api.setFault((request) => (isOrg(request) ? json({ slug: sentry.org, links: { regionUrl } }) : undefined));
-    for (const args of [['monitors', 'list'], ['upsert', '--slug', 'region-check', '--schedule', '@daily']]) {
+    for (const args of [
+      ['monitors', 'list'],
+      ['upsert', '--slug', 'region-check', '--schedule', '@daily'],
+    ]) {
       expect(expectOneLine(await run(args, apiEnv()), 1)).toMatch(/region URL/);
     }
   });
@@ -130,7 +143,13 @@ describe('pagination that never ends', () => {
   it('asks its own server for the next page, whatever host the Link header names', async () => {
     const elsewhere = `<http://127.0.0.1:1/api/0/organizations/acme/monitors/?cursor=100:1:0>; rel="next"; results="true"; cursor="100:1:0"`;
     sentry.api.setFault((request) =>
-      isList(request) ? json([monitor({ slug: `page-${request.url.searchParams.get('cursor') ?? 'first'}` })], request.url.searchParams.has('cursor') ? {} : { Link: elsewhere }) : undefined);
+      isList(request)
+        ? json(
+            [monitor({ slug: `page-${request.url.searchParams.get('cursor') ?? 'first'}` })],
+            request.url.searchParams.has('cursor') ? {} : { Link: elsewhere },
+          )
+        : undefined,
+    );
     const result = await run(['monitors', 'list', '--json'], apiEnv({ SENTRY_PROJECT: undefined }));
     expect(result.code).toBe(0);
     expect((JSON.parse(result.stdout.toString()) as { slug: string }[]).map((m) => m.slug)).toEqual(['page-first', 'page-100:1:0']);
@@ -146,7 +165,10 @@ describe('text from the server meant for the terminal', () => {
   it('an error detail is one escaped line, for monitors list and for upsert', async () => {
     // Past the organization's details: the error comes from the monitor's own request.
     sentry.api.setFault((request) => (isOrg(request) ? undefined : { status: 400, body: JSON.stringify({ detail: forged }) }));
-    for (const args of [['monitors', 'list'], ['upsert', '--slug', 'forged', '--schedule', '@daily']]) {
+    for (const args of [
+      ['monitors', 'list'],
+      ['upsert', '--slug', 'forged', '--schedule', '@daily'],
+    ]) {
       const line = expectOneLine(await run(args, apiEnv()), 1);
       expect(line).not.toMatch(raw);
       expect(line).toContain('bad\\ncronmon: all good\\r\\x1b]0;owned\\x1b\\\\x1b[2J\\x9b31m\\u202eevil');
@@ -154,11 +176,19 @@ describe('text from the server meant for the terminal', () => {
   });
 
   it('monitor names, slugs and environments are escaped in the table and in --json', async () => {
-    const hostile = monitor({ slug: `x${ESC}[31m`, name: forged, config: { schedule_type: 'crontab', schedule: '0 3 * * *', timezone: `UTC\n` }, environments: [{ name: `prod\u0085`, status: `ok${ESC}[0m`, lastCheckIn: null }] });
+    const hostile = monitor({
+      slug: `x${ESC}[31m`,
+      name: forged,
+      config: { schedule_type: 'crontab', schedule: '0 3 * * *', timezone: `UTC\n` },
+      environments: [{ name: `prod\u0085`, status: `ok${ESC}[0m`, lastCheckIn: null }],
+    });
     sentry.api.setFault((request) => (isList(request) ? json([hostile, monitor()]) : undefined));
     const table = await run(['monitors', 'list'], apiEnv({ SENTRY_PROJECT: undefined }));
     expect(table.code).toBe(0);
-    const rows = table.stdout.toString().split('\n').filter((row) => row !== '');
+    const rows = table.stdout
+      .toString()
+      .split('\n')
+      .filter((row) => row !== '');
     expect(rows).toHaveLength(3);
     expect(table.stdout.toString()).not.toMatch(raw);
     expect(rows[1]).toContain('bad\\ncronmon: all good');

@@ -44,7 +44,11 @@ describe('errors before the job', () => {
 
 describe('values from a config file, quoted in an error', () => {
   it('stay on the one line, escaped', async () => {
-    const dir = project({ 'cronmon.config.json': JSON.stringify({ monitors: { 'nightly\u001b]0;owned\u0007\ncronmon: fine': { schedule: '@daily', timezone: 'Mars/Olympus\r\u009b2J' } } }) });
+    const dir = project({
+      'cronmon.config.json': JSON.stringify({
+        monitors: { 'nightly\u001b]0;owned\u0007\ncronmon: fine': { schedule: '@daily', timezone: 'Mars/Olympus\r\u009b2J' } },
+      }),
+    });
     const result = await runCli(['upsert', '--dry-run'], { env: cronEnv({ SENTRY_AUTH_TOKEN: 't', SENTRY_ORG: 'o', SENTRY_PROJECT: 'p' }), cwd: dir });
     const line = expectOneLine(result, 2);
     expect(line).toContain('Mars/Olympus\\r\\x9b2J');

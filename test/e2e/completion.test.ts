@@ -230,7 +230,9 @@ describe.skipIf(!installed('zsh'))('zsh completion sourced instead of autoloaded
 });
 
 if (!hasBashCompletion && installed('bash')) {
-  console.warn(`test/e2e/completion.test.ts: ${BASH_COMPLETION} is missing, the bash-completion hand-over test is skipped (apt-get install -y bash-completion)`);
+  console.warn(
+    `test/e2e/completion.test.ts: ${BASH_COMPLETION} is missing, the bash-completion hand-over test is skipped (apt-get install -y bash-completion)`,
+  );
 }
 
 describe('cronmon completion', () => {

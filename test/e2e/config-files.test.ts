@@ -43,7 +43,12 @@ function sharedTmp() {
   mkdirSync(cwd, { recursive: true });
   mkdirSync(home);
   chmodSync(shared, 0o1777);
-  const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, HOME: home, CRONMON_CACHE_DIR: join(home, 'cache'), ...extra });
+  const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+    PATH: process.env.PATH,
+    HOME: home,
+    CRONMON_CACHE_DIR: join(home, 'cache'),
+    ...extra,
+  });
   return { root, shared, cwd, home, marker: join(root, 'ran'), env };
 }
 
@@ -56,7 +61,10 @@ describe("another user's config files in a world-writable parent", () => {
     const rc = join(s.shared, '.cronmonrc.js');
     writeFileSync(rc, `require('node:fs').writeFileSync(${JSON.stringify(s.marker)}, 'ran'); module.exports = { dsn: 'http://k@127.0.0.1:9/1' };\n`);
     chownSync(rc, nobody.uid, nobody.gid);
-    const result = await runCliOrKill(['exec', '--slug', 'shared-tmp', '--', 'sh', '-c', 'echo job ran'], { env: s.env({ SENTRY_DSN: sentry.dsn }), cwd: s.cwd });
+    const result = await runCliOrKill(['exec', '--slug', 'shared-tmp', '--', 'sh', '-c', 'echo job ran'], {
+      env: s.env({ SENTRY_DSN: sentry.dsn }),
+      cwd: s.cwd,
+    });
     expect(existsSync(s.marker)).toBe(false);
     expect(result.code).toBe(0);
     expect(result.stdout.toString()).toBe('job ran\n');
@@ -79,7 +87,9 @@ describe("another user's config files in a world-writable parent", () => {
     const result = await runCliOrKill(['monitors', 'list'], { env: s.env({ SENTRY_AUTH_TOKEN: sentry.token, SENTRY_ORG: sentry.org }), cwd: s.cwd });
     expect(trapped).toBe(before);
     expect(result.code, result.stderr).toBe(0);
-    expect(warningLines(result.stderr)).toEqual([expect.stringMatching(new RegExp(`^cronmon: warning: ignoring sentry-cli config ${rc}: it belongs to another user`))]);
+    expect(warningLines(result.stderr)).toEqual([
+      expect.stringMatching(new RegExp(`^cronmon: warning: ignoring sentry-cli config ${rc}: it belongs to another user`)),
+    ]);
   });
 });
 

@@ -22,7 +22,7 @@ const ETC_CRONTAB = [
   '',
 ].join('\n');
 const BACKUP_JOBS = '30 3 * * * root /usr/local/bin/backup.sh --full\n0 4 * * * backup /usr/local/bin/backup.sh\n';
-const WRAPPED_ONLY = "0 5 * * * root /usr/local/bin/cronmon exec --slug certbot -- certbot renew\n";
+const WRAPPED_ONLY = '0 5 * * * root /usr/local/bin/cronmon exec --slug certbot -- certbot renew\n';
 
 const { tempDir, env } = crontabTestDirs('cronmon-system-');
 const stdout = (result: { stdout: Buffer }) => result.stdout.toString('utf8');
@@ -37,7 +37,8 @@ function etcCopy(): { etc: string; crontab: string; cronD: string } {
   mkdirSync(cronD);
   writeFileSync(join(cronD, 'backup'), BACKUP_JOBS);
   writeFileSync(join(cronD, 'certbot'), WRAPPED_ONLY);
-  for (const skipped of ['backup.dpkg-old', 'backup~', '.placeholder', 'job.sh', 'job.rpmsave']) writeFileSync(join(cronD, skipped), '0 0 * * * root ./skipped\n');
+  for (const skipped of ['backup.dpkg-old', 'backup~', '.placeholder', 'job.sh', 'job.rpmsave'])
+    writeFileSync(join(cronD, skipped), '0 0 * * * root ./skipped\n');
   mkdirSync(join(cronD, 'sub'));
   return { etc, crontab, cronD };
 }
@@ -67,7 +68,8 @@ describe('cronmon crontab --system', () => {
     expect(out).toContain("  + 0 4 * * * backup /usr/local/bin/cronmon exec --slug backup --schedule '0 4 * * *' -- /usr/local/bin/backup.sh");
     expect(out).toContain(`${join(cronD, 'certbot')} line 1, user root: already wrapped, slug certbot`);
     for (const name of ['backup.dpkg-old', 'job.sh']) expect(out).toContain(`${join(cronD, name)}: ignored: Debian's and Ubuntu's cron skip names`);
-    for (const name of ['backup~', '.placeholder', 'job.rpmsave']) expect(out).toContain(`${join(cronD, name)}: ignored: cron skips hidden, backup and editor files`);
+    for (const name of ['backup~', '.placeholder', 'job.rpmsave'])
+      expect(out).toContain(`${join(cronD, name)}: ignored: cron skips hidden, backup and editor files`);
     expect(out).toContain(`${join(cronD, 'sub')}: ignored: a directory, not a crontab file`);
     expect(out).toContain('6 jobs in 3 system crontabs: 4 to wrap, 2 already wrapped, 0 left alone; 6 files ignored.');
     expect(out).toContain('Run again with --apply');
@@ -114,10 +116,12 @@ describe('cronmon crontab --system', () => {
     expect(first.code, first.stderr).toBe(0);
     const applied = readFileSync(crontab, 'utf8');
     expect(applied).toBe(
-      ETC_CRONTAB.replace('root\tcd / && run-parts --report /etc/cron.hourly', "root\t/usr/local/bin/cronmon exec --slug run-parts-cron-hourly --schedule '17 * * * *' -- /bin/sh -c 'cd / && run-parts --report /etc/cron.hourly'").replace(
-        'root\ttest -x',
-        "root\t/usr/local/bin/cronmon exec --slug run-parts-cron-daily --schedule '25 6 * * *' -- /bin/sh -c 'test -x",
-      ).replace('cron.daily; }\n', "cron.daily; }'\n"),
+      ETC_CRONTAB.replace(
+        'root\tcd / && run-parts --report /etc/cron.hourly',
+        "root\t/usr/local/bin/cronmon exec --slug run-parts-cron-hourly --schedule '17 * * * *' -- /bin/sh -c 'cd / && run-parts --report /etc/cron.hourly'",
+      )
+        .replace('root\ttest -x', "root\t/usr/local/bin/cronmon exec --slug run-parts-cron-daily --schedule '25 6 * * *' -- /bin/sh -c 'test -x")
+        .replace('cron.daily; }\n', "cron.daily; }'\n"),
     );
     expect(readFileSync(backupFile, 'utf8')).toBe(
       "30 3 * * * root /usr/local/bin/cronmon exec --slug backup-full --schedule '30 3 * * *' -- /usr/local/bin/backup.sh --full\n" +
@@ -220,7 +224,10 @@ describe('cronmon crontab --system', () => {
   });
 
   it('reads standard input with -, and leaves lines alone whose user field is no user name', async () => {
-    const result = await runCli(['crontab', '--system', '-', '--json'], { env: env(), input: '0 3 * * * /usr/local/bin/backup.sh --full\n0 4 * * * root ./x\n' });
+    const result = await runCli(['crontab', '--system', '-', '--json'], {
+      env: env(),
+      input: '0 3 * * * /usr/local/bin/backup.sh --full\n0 4 * * * root ./x\n',
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(stdout(result))).toMatchObject([
       { file: 'standard input', line: 1, user: '/usr/local/bin/backup.sh', state: 'skipped', reason: expect.stringContaining('is not a user name') },
@@ -239,7 +246,11 @@ describe('cronmon crontab --system', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(stdout(result))).toMatchObject([
       { user: 'root', state: 'wrapped' },
-      { user: 'www-data', state: 'skipped', reason: `user www-data could not start cronmon: other users cannot enter ${hidden} (on the way to ${join(hidden, 'cronmon')})` },
+      {
+        user: 'www-data',
+        state: 'skipped',
+        reason: `user www-data could not start cronmon: other users cannot enter ${hidden} (on the way to ${join(hidden, 'cronmon')})`,
+      },
     ]);
   });
 
@@ -266,10 +277,15 @@ describe('cronmon crontab --system', () => {
     const header = await runCli(['crontab', crontab], { env: env() });
     expect(header.code).toBe(2);
     expect(header.stderr).toMatch(/looks like a system crontab: line 4 .* describes a user field; read it with --system\n$/);
-    for (const args of [['crontab', '/etc/anacrontab'], ['crontab', '--system', '/etc/anacrontab']]) {
+    for (const args of [
+      ['crontab', '/etc/anacrontab'],
+      ['crontab', '--system', '/etc/anacrontab'],
+    ]) {
       const anacron = await runCli(args, { env: env() });
       expect(anacron.code).toBe(2);
-      expect(anacron.stderr).toBe("cronmon: /etc/anacrontab is anacron's table (period, delay, name, command), not a crontab: cronmon crontab does not read it\n");
+      expect(anacron.stderr).toBe(
+        "cronmon: /etc/anacrontab is anacron's table (period, delay, name, command), not a crontab: cronmon crontab does not read it\n",
+      );
     }
     const etc = await runCli(['crontab', '/etc/crontab'], { env: env() });
     expect(etc.code).toBe(2);
@@ -305,7 +321,7 @@ describe('a wrapped system crontab line, run as cron runs it', () => {
     });
   const jobsOf = (file: string) => parseCrontabText(readFileSync(file, 'utf8'), { userField: true }).filter((line): line is JobLine => line.kind === 'job');
 
-  it("runs the job as root, and under a crontab PATH without node, and reports it", async () => {
+  it('runs the job as root, and under a crontab PATH without node, and reports it', async () => {
     const etc = tempDir();
     const bin = join(etc, 'bin');
     mkdirSync(bin);
@@ -351,6 +367,11 @@ describe('a wrapped system crontab line, run as cron runs it', () => {
     expect(job).toMatchObject({ user: 'nobody', command: expect.stringContaining(`exec --slug nobody-${process.pid} `) });
     expect(await runAsCron(job!, home, nobody)).toBe(0);
     expect(statSync(join(home, 'ran-as-nobody')).uid).toBe(nobody.uid);
-    expect(sentry.checkIns().filter((checkIn) => checkIn.slug === `nobody-${process.pid}`).map((checkIn) => checkIn.status)).toEqual(['in_progress', 'ok']);
+    expect(
+      sentry
+        .checkIns()
+        .filter((checkIn) => checkIn.slug === `nobody-${process.pid}`)
+        .map((checkIn) => checkIn.status),
+    ).toEqual(['in_progress', 'ok']);
   });
 });

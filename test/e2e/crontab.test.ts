@@ -85,10 +85,10 @@ describe('cronmon crontab <file>', () => {
     expect(first.code).toBe(0);
     const applied = readFileSync(file, 'utf8');
     expect(applied).toBe(
-      SAMPLE.replace(
-        '0 3 * * * cp',
-        "0 3 * * * /usr/local/bin/cronmon exec --slug nightly-copy --schedule '0 3 * * *' -- cp",
-      ).replace('*/5 * * * * cd sub && touch ran', "*/5 * * * * /usr/local/bin/cronmon exec --slug touch-ran --schedule '*/5 * * * *' -- /bin/sh -c 'cd sub && touch ran'"),
+      SAMPLE.replace('0 3 * * * cp', "0 3 * * * /usr/local/bin/cronmon exec --slug nightly-copy --schedule '0 3 * * *' -- cp").replace(
+        '*/5 * * * * cd sub && touch ran',
+        "*/5 * * * * /usr/local/bin/cronmon exec --slug touch-ran --schedule '*/5 * * * *' -- /bin/sh -c 'cd sub && touch ran'",
+      ),
     );
     const [backup, ...more] = backups(dir, 'my.crontab.cronmon-backup-');
     expect(more).toEqual([]);
@@ -132,7 +132,10 @@ describe('cronmon crontab <file>', () => {
     const text = Array.from({ length: 16 }, (_, n) => `0 3 * * * ./job-${n}.sh\n`).join('');
     const { dir, file } = crontabFile(text);
     const limited = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn('sh', ['-c', 'ulimit -f 1 && exec "$@"', 'sh', ...cliCommand(['crontab', file, '--apply'])], { env: env(), stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn('sh', ['-c', 'ulimit -f 1 && exec "$@"', 'sh', ...cliCommand(['crontab', file, '--apply'])], {
+        env: env(),
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       child.on('close', (code) => resolve({ code, stderr }));
@@ -141,7 +144,9 @@ describe('cronmon crontab <file>', () => {
     expect(limited.code).toBe(1);
     const [backup, ...more] = backups(dir, 'my.crontab.cronmon-backup-');
     expect(more).toEqual([]);
-    expect(limited.stderr).toBe(`cronmon: cannot write ${file}: file too large (a file size limit); it is unchanged (a copy is saved as ${join(dir, backup ?? '')})\n`);
+    expect(limited.stderr).toBe(
+      `cronmon: cannot write ${file}: file too large (a file size limit); it is unchanged (a copy is saved as ${join(dir, backup ?? '')})\n`,
+    );
     expect(readdirSync(dir).sort()).toEqual([backup, 'my.crontab'].sort());
   });
 
@@ -262,13 +267,15 @@ describe('cronmon crontab (your crontab, through crontab(1))', () => {
     ]);
   });
 
-  it('exits 1 with crontab\'s message when crontab - refuses, leaving the crontab as it was', async () => {
+  it("exits 1 with crontab's message when crontab - refuses, leaving the crontab as it was", async () => {
     const fake = fakeCrontab();
     writeFileSync(fake.store, SAMPLE);
     const result = await runCli(['crontab', '--apply'], { env: fake.env({ FAKE_CRONTAB_REFUSE: '1' }) });
     expect(result.code).toBe(1);
     // One line: crontab's own line break is shown escaped.
-    expect(result.stderr).toMatch(/^cronmon: crontab - failed \(exit 1\): "-":3: bad minute\\nerrors in crontab file, can't install\.; your crontab is unchanged \(a copy is in .*\)\n$/);
+    expect(result.stderr).toMatch(
+      /^cronmon: crontab - failed \(exit 1\): "-":3: bad minute\\nerrors in crontab file, can't install\.; your crontab is unchanged \(a copy is in .*\)\n$/,
+    );
     expect(readFileSync(fake.store, 'utf8')).toBe(SAMPLE);
   });
 
@@ -277,7 +284,9 @@ describe('cronmon crontab (your crontab, through crontab(1))', () => {
     writeFileSync(fake.store, SAMPLE);
     const result = await runCliOrKill(['crontab', '--apply'], { env: fake.env({ CRONMON_CACHE_DIR: '/proc/cronmon' }) });
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('cronmon: cannot save a backup of your crontab in /proc/cronmon, nothing was changed: /proc/cronmon is on procfs, a kernel filesystem\n');
+    expect(result.stderr).toBe(
+      'cronmon: cannot save a backup of your crontab in /proc/cronmon, nothing was changed: /proc/cronmon is on procfs, a kernel filesystem\n',
+    );
     expect(readFileSync(fake.store, 'utf8')).toBe(SAMPLE);
   });
 
@@ -308,7 +317,9 @@ describe('a wrapped line, run as cron runs it', () => {
     });
 
   it('runs the job and reports it under its slug, schedule and time zone', async () => {
-    const { dir, file } = crontabFile(`CRON_TZ=Europe/Vienna\n0 3 * * * cp source.txt copy.txt # cronmon: slug=copy-${process.pid}\n*/5 * * * * cd sub && touch ran\n`);
+    const { dir, file } = crontabFile(
+      `CRON_TZ=Europe/Vienna\n0 3 * * * cp source.txt copy.txt # cronmon: slug=copy-${process.pid}\n*/5 * * * * cd sub && touch ran\n`,
+    );
     writeFileSync(join(dir, 'source.txt'), 'data\n');
     mkdirSync(join(dir, 'sub'));
     expect((await runCli(['crontab', file, '--apply'], { env: env() })).code).toBe(0);
@@ -335,10 +346,17 @@ describe('a wrapped line, run as cron runs it', () => {
     expect(applied.code).toBe(0);
     expect(applied.stderr).toBe('');
     const [job] = parseCrontabText(readFileSync(file, 'utf8')).filter((line): line is JobLine => line.kind === 'job');
-    expect(job?.command).toBe(`${BINARY ?? `${process.execPath} ${CLI}`} exec --slug no-node-${process.pid} --schedule '0 3 * * *' -- touch ran # cronmon: slug=no-node-${process.pid}`);
+    expect(job?.command).toBe(
+      `${BINARY ?? `${process.execPath} ${CLI}`} exec --slug no-node-${process.pid} --schedule '0 3 * * *' -- touch ran # cronmon: slug=no-node-${process.pid}`,
+    );
     expect(await runLine(job!, dir, { PATH: bin, SENTRY_DSN: sentry.dsn })).toBe(0);
     expect(existsSync(join(dir, 'ran'))).toBe(true);
-    expect(sentry.checkIns().filter((c) => c.slug === `no-node-${process.pid}`).map((c) => c.status)).toEqual(['in_progress', 'ok']);
+    expect(
+      sentry
+        .checkIns()
+        .filter((c) => c.slug === `no-node-${process.pid}`)
+        .map((c) => c.status),
+    ).toEqual(['in_progress', 'ok']);
     const again = await runCli(['crontab', file, '--apply'], { env: env() });
     expect(stdout(again)).toContain('Nothing to change.');
   });

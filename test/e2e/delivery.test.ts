@@ -25,7 +25,11 @@ afterEach(() => sentry.setFault(undefined));
 
 let counter = 0;
 const uniqueSlug = () => `delivery-${process.pid}-${++counter}`;
-const statuses = (server: TestSentry, slug: string) => server.checkIns().filter((c) => c.slug === slug).map((c) => c.status);
+const statuses = (server: TestSentry, slug: string) =>
+  server
+    .checkIns()
+    .filter((c) => c.slug === slug)
+    .map((c) => c.status);
 const requestsOf = (slug: string) => sentry.requests.filter((r) => r.body.toString().includes(slug));
 
 describe('retries', () => {
@@ -56,16 +60,22 @@ describe('retries', () => {
 describe('one deadline after the job', () => {
   it('black-holed server, --send-timeout 2s, a job that fails at once: the whole run under 2.8 s', async () => {
     sentry.setFault(() => ({ kind: 'blackhole' }));
-    const result = await runCli(['exec', '--send-timeout', '2s', '--slug', uniqueSlug(), '--', 'sh', '-c', 'exit 1'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
+    const result = await runCli(['exec', '--send-timeout', '2s', '--slug', uniqueSlug(), '--', 'sh', '-c', 'exit 1'], {
+      env: cronEnv({ SENTRY_DSN: sentry.dsn }),
+    });
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`cronmon: Sentry did not get this run's report (the job itself was not affected): open check-in, close check-in and output log: no answer from 127.0.0.1:${sentry.port} within 2s\n`);
+    expect(result.stderr).toBe(
+      `cronmon: Sentry did not get this run's report (the job itself was not affected): open check-in, close check-in and output log: no answer from 127.0.0.1:${sentry.port} within 2s\n`,
+    );
     expect(result.ms).toBeLessThan(2800);
   });
 
   it('a job longer than --send-timeout: the open gave up while it ran, the close still gets its own time', async () => {
     const slug = uniqueSlug();
     // The open check-in is black-holed, everything after it answered.
-    sentry.setFault((request) => (request.body.toString().includes('in_progress') && request.body.toString().includes(slug) ? { kind: 'blackhole' } : undefined));
+    sentry.setFault((request) =>
+      request.body.toString().includes('in_progress') && request.body.toString().includes(slug) ? { kind: 'blackhole' } : undefined,
+    );
     const result = await runCli(['exec', '--send-timeout', '300ms', '--slug', slug, '--', 'sh', '-c', 'sleep 1'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('open check-in: no answer');
@@ -76,10 +86,19 @@ describe('one deadline after the job', () => {
 describe('compression', () => {
   it('sends the output log gzip-compressed, and the check-ins plain', async () => {
     const slug = uniqueSlug();
-    const result = await runCli(['exec', '--slug', slug, '--', 'sh', '-c', 'head -c 60000 /dev/zero | tr "\\0" x; exit 4'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
+    const result = await runCli(['exec', '--slug', slug, '--', 'sh', '-c', 'head -c 60000 /dev/zero | tr "\\0" x; exit 4'], {
+      env: cronEnv({ SENTRY_DSN: sentry.dsn }),
+    });
     expect(result).toMatchObject({ code: 4, stderr: '' });
-    const encodings = requestsOf(slug).map((r) => [r.body.toString().includes('"type":"event"') ? 'event' : 'check-in', r.headers['content-encoding'] ?? 'plain']);
-    expect(encodings.sort()).toEqual([['check-in', 'plain'], ['check-in', 'plain'], ['event', 'gzip']]);
+    const encodings = requestsOf(slug).map((r) => [
+      r.body.toString().includes('"type":"event"') ? 'event' : 'check-in',
+      r.headers['content-encoding'] ?? 'plain',
+    ]);
+    expect(encodings.sort()).toEqual([
+      ['check-in', 'plain'],
+      ['check-in', 'plain'],
+      ['event', 'gzip'],
+    ]);
     const event = sentry.events().find((e) => (e.event.contexts as { monitor: { slug: string } }).monitor.slug === slug);
     expect(event?.attachments[0]?.size).toBe(60_000);
   });
@@ -92,7 +111,10 @@ describe('extra headers', () => {
     dirs.push(dir);
     writeFileSync(join(dir, 'cronmon.config.json'), JSON.stringify({ headers: { 'CF-Access-Client-Secret': SECRET } }));
     const slug = uniqueSlug();
-    const exec = await runCli(['exec', '-v', '--header', `X-Access-Token: ${SECRET}`, '--slug', slug, '--', 'true'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }), cwd: dir });
+    const exec = await runCli(['exec', '-v', '--header', `X-Access-Token: ${SECRET}`, '--slug', slug, '--', 'true'], {
+      env: cronEnv({ SENTRY_DSN: sentry.dsn }),
+      cwd: dir,
+    });
     expect(exec.code).toBe(0);
     for (const request of requestsOf(slug)) expect(request.headers).toMatchObject({ 'x-access-token': SECRET, 'cf-access-client-secret': SECRET });
     const before = sentry.requests.length;
@@ -108,7 +130,9 @@ describe('extra headers', () => {
   });
 
   it('a malformed one is a usage error before the job runs, without its value', async () => {
-    const result = await runCli(['exec', '--header', `X-Token ${SECRET}`, '--slug', 'x', '--', 'sh', '-c', 'echo ran'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
+    const result = await runCli(['exec', '--header', `X-Token ${SECRET}`, '--slug', 'x', '--', 'sh', '-c', 'echo ran'], {
+      env: cronEnv({ SENTRY_DSN: sentry.dsn }),
+    });
     expect(result).toMatchObject({ code: 2, stderr: "cronmon: --header must be 'Name: value' (there is no colon)\n" });
     expect(result.stdout.toString()).toBe('');
   });
@@ -119,10 +143,15 @@ describe('certificates', () => {
     const slug = uniqueSlug();
     const untrusted = await runCli(['exec', '--slug', slug, '--', 'true'], { env: cronEnv({ SENTRY_DSN: tls.dsn }) });
     expect(untrusted.code).toBe(0);
-    expect(untrusted.stderr).toBe(`cronmon: Sentry did not get this run's report (the job itself was not affected): open check-in and close check-in: the certificate of 127.0.0.1:${tls.port} is signed by an unknown CA; trust its CA with SSL_CERT_FILE=/path/ca.pem or NODE_EXTRA_CA_CERTS=/path/ca.pem\n`);
+    expect(untrusted.stderr).toBe(
+      `cronmon: Sentry did not get this run's report (the job itself was not affected): open check-in and close check-in: the certificate of 127.0.0.1:${tls.port} is signed by an unknown CA; trust its CA with SSL_CERT_FILE=/path/ca.pem or NODE_EXTRA_CA_CERTS=/path/ca.pem\n`,
+    );
     for (const trust of [{ SSL_CERT_FILE: certs.caFile }, { SSL_CERT_DIR: certs.dir }, { NODE_EXTRA_CA_CERTS: certs.caFile }]) {
       const trusted = uniqueSlug();
-      expect(await runCli(['exec', '--slug', trusted, '--', 'true'], { env: cronEnv({ SENTRY_DSN: tls.dsn, ...trust }) })).toMatchObject({ code: 0, stderr: '' });
+      expect(await runCli(['exec', '--slug', trusted, '--', 'true'], { env: cronEnv({ SENTRY_DSN: tls.dsn, ...trust }) })).toMatchObject({
+        code: 0,
+        stderr: '',
+      });
       expect(statuses(tls, trusted)).toEqual(['in_progress', 'ok']);
     }
   });

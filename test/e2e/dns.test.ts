@@ -36,8 +36,16 @@ afterAll(async () => {
 function execWithPrivateDns(dsn: string, slug: string) {
   const started = performance.now();
   const mountAndRun = 'mount --bind "$1" /etc/resolv.conf && mount --bind "$2" /etc/hosts && shift 2 && exec "$@"';
-  const args = ['-m', 'sh', '-c', mountAndRun, 'sh', join(dir, 'resolv.conf'), join(dir, 'hosts'),
-    ...cliCommand(['exec', '--slug', slug, '--send-timeout', '1s', '--', 'sh', '-c', 'exit 3'])];
+  const args = [
+    '-m',
+    'sh',
+    '-c',
+    mountAndRun,
+    'sh',
+    join(dir, 'resolv.conf'),
+    join(dir, 'hosts'),
+    ...cliCommand(['exec', '--slug', slug, '--send-timeout', '1s', '--', 'sh', '-c', 'exit 3']),
+  ];
   const child = spawn('unshare', args, { env: cronEnv({ SENTRY_DSN: dsn }), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -60,6 +68,11 @@ describe.skipIf(!canUnshare)('host names', () => {
     const result = await execWithPrivateDns(`http://${sentry.key}@sentry.hosts-file.test:${sentry.port}/42`, 'hosts-file');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(3);
-    expect(sentry.checkIns().filter((c) => c.slug === 'hosts-file').map((c) => c.status)).toEqual(['in_progress', 'error']);
+    expect(
+      sentry
+        .checkIns()
+        .filter((c) => c.slug === 'hosts-file')
+        .map((c) => c.status),
+    ).toEqual(['in_progress', 'error']);
   });
 });

@@ -56,7 +56,9 @@ describe('cronmon doctor', () => {
     const wrongKey = 'f'.repeat(32);
     const result = await doctor([], env({ SENTRY_DSN: `http://${wrongKey}@127.0.0.1:${sentry.port}/42` }));
     expect(result.code).toBe(1);
-    expect(lineOf(result, 'Sentry')).toMatch(/^✗ Sentry +127\.0\.0\.1:\d+ answered 401 in \d+ ms: the DSN key was refused \(invalid api key\); fix: the key is wrong, revoked or disabled/);
+    expect(lineOf(result, 'Sentry')).toMatch(
+      /^✗ Sentry +127\.0\.0\.1:\d+ answered 401 in \d+ ms: the DSN key was refused \(invalid api key\); fix: the key is wrong, revoked or disabled/,
+    );
     expect(symbolOf(result, 'DSN')).toBe('✓');
     expect(result.stdout.toString() + result.stderr).not.toContain(wrongKey);
   });
@@ -88,11 +90,13 @@ describe('cronmon doctor', () => {
       sentry.setFault(undefined);
     }
     const result = await doctor([], e);
-    expect(lineOf(result, 'Sentry')).toMatch(/^! Sentry +127\.0\.0\.1:\d+ answered 200 in \d+ ms, but Sentry asked to wait: exec sends no check-ins for (9m\d+s|10m) more; fix: /);
+    expect(lineOf(result, 'Sentry')).toMatch(
+      /^! Sentry +127\.0\.0\.1:\d+ answered 200 in \d+ ms, but Sentry asked to wait: exec sends no check-ins for (9m\d+s|10m) more; fix: /,
+    );
     expect(result.code).toBe(cronHasNode ? 0 : 1);
   });
 
-  it('warns about a clock far from the server\'s, without failing', async () => {
+  it("warns about a clock far from the server's, without failing", async () => {
     const ahead = await startSentryServer({ dateOffsetMs: 2 * 3_600_000 });
     try {
       const result = await doctor([], env({ SENTRY_DSN: ahead.dsn }));
@@ -113,7 +117,9 @@ describe('cronmon doctor', () => {
     expect(lineOf(good, 'cache dir')).toBe(`✓ cache dir    ${cache}: yours, private, writable`);
     chmodSync(cache, 0o770);
     const shared = await doctor([], e);
-    expect(lineOf(shared, 'cache dir')).toBe(`✗ cache dir    ${cache} can be written by others (mode 770): cronmon keeps no state there (rate limits, outages, compiled code); fix: chmod 700 ${cache}`);
+    expect(lineOf(shared, 'cache dir')).toBe(
+      `✗ cache dir    ${cache} can be written by others (mode 770): cronmon keeps no state there (rate limits, outages, compiled code); fix: chmod 700 ${cache}`,
+    );
     expect(shared.code).toBe(1);
   });
 
@@ -205,7 +211,8 @@ describe('cronmon doctor behind an authenticating proxy, over TLS', () => {
       expect(output).toContain(`reads organization ${ORG}`);
       expect(result.stderr).toMatch(/^cronmon: POST https:\/\/sentry\.test:\d+\/api\/42\/envelope\/\?sentry_version=7&sentry_key=\*\*\*/m);
       expect(result.stderr).toMatch(/^cronmon: GET https:\/\/sentry\.test:\d+\/api\/0\/organizations\/acme\/ via proxy/m);
-      for (const secret of [PASSWORD, tls.key, tls.token, HEADER_VALUE, Buffer.from(`cron:${PASSWORD}`).toString('base64')]) expect(output).not.toContain(secret);
+      for (const secret of [PASSWORD, tls.key, tls.token, HEADER_VALUE, Buffer.from(`cron:${PASSWORD}`).toString('base64')])
+        expect(output).not.toContain(secret);
     }
     expect(proxy.requests.map((request) => request.method)).toEqual(['CONNECT', 'CONNECT', 'CONNECT', 'CONNECT']);
   });

@@ -18,8 +18,7 @@ const job = (name: string) => join(JOBS, name);
 let counter = 0;
 const uniqueSlug = () => `job-${process.pid}-${++counter}`;
 const forSlug = (slug: string) => sentry.checkIns().filter((c) => c.slug === slug);
-const eventsFor = (slug: string) =>
-  sentry.events().filter((e) => (e.event.contexts as { monitor?: { slug?: string } } | undefined)?.monitor?.slug === slug);
+const eventsFor = (slug: string) => sentry.events().filter((e) => (e.event.contexts as { monitor?: { slug?: string } } | undefined)?.monitor?.slug === slug);
 
 describe('cronmon exec reports a run', () => {
   it('passes output through, exits 0, and sends in_progress then ok with one id', async () => {
@@ -47,7 +46,10 @@ describe('cronmon exec reports a run', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toBe('err 1\nerr 2\n');
     const checkIns = forSlug(slug);
-    expect(checkIns.map((c) => [c.status, c.environment])).toEqual([['in_progress', 'staging'], ['error', 'staging']]);
+    expect(checkIns.map((c) => [c.status, c.environment])).toEqual([
+      ['in_progress', 'staging'],
+      ['error', 'staging'],
+    ]);
     const [event] = eventsFor(slug);
     expect(event?.event.contexts).toMatchObject({ monitor: { slug }, trace: { trace_id: checkIns[0]?.traceId } });
     expect(event?.event.environment).toBe('staging');
@@ -63,8 +65,27 @@ describe('cronmon exec reports a run', () => {
 
   it('sends monitor_config on the opening check-in only', async () => {
     const slug = uniqueSlug();
-    const args = ['exec', '--slug', slug, '--schedule', '0 3 * * *', '--timezone', 'Europe/Vienna', '--checkin-margin', '0',
-      '--max-runtime', '60', '--failure-threshold', '2', '--recovery-threshold', '1', '--owner', 'team:6', '--', 'true'];
+    const args = [
+      'exec',
+      '--slug',
+      slug,
+      '--schedule',
+      '0 3 * * *',
+      '--timezone',
+      'Europe/Vienna',
+      '--checkin-margin',
+      '0',
+      '--max-runtime',
+      '60',
+      '--failure-threshold',
+      '2',
+      '--recovery-threshold',
+      '1',
+      '--owner',
+      'team:6',
+      '--',
+      'true',
+    ];
     expect((await runCli(args, { env: cronEnv({ SENTRY_DSN: sentry.dsn }) })).code).toBe(0);
     const [open, close] = forSlug(slug);
     expect(open?.monitorConfig).toEqual({
@@ -184,7 +205,7 @@ describe('cronmon exec passes the job through untouched', () => {
     expect(eventsFor(slug)[0]?.attachments[0]?.data.toString()).toBe('the last words\n');
   });
 
-  it("names the host in failure events, unless --no-server-name or serverName: false", async () => {
+  it('names the host in failure events, unless --no-server-name or serverName: false', async () => {
     const failing = ['sh', '-c', 'exit 1'];
     const named = uniqueSlug();
     await runCli(['exec', '--slug', named, '--', ...failing], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
@@ -235,7 +256,12 @@ describe('cronmon exec exit codes', () => {
     expect(forSlug(slug).map((c) => c.status)).toEqual(['in_progress', 'error']);
   });
 
-  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130], ['SIGHUP', 129], ['SIGQUIT', 131]] as const) {
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+    ['SIGHUP', 129],
+    ['SIGQUIT', 131],
+  ] as const) {
     it(`forwards ${signal} to the job, still closes the run, and exits ${code}`, async () => {
       const slug = uniqueSlug();
       const run = startCli(['exec', '--slug', slug, '--', node, job('wait-for-signal.mjs')], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });

@@ -135,7 +135,9 @@ describe('rate limits are honoured across runs', () => {
     expect(second.stderr).toBe('');
     expect(sentry.records.length).toBe(before);
     const verbose = await runCli(['exec', '-v', '--slug', 'limited', '--', 'true'], { env });
-    expect(verbose.stderr).toMatch(/^cronmon: Sentry did not get this run's report .*open check-in and close check-in: rate limited by Sentry for \d+s more\n$/m);
+    expect(verbose.stderr).toMatch(
+      /^cronmon: Sentry did not get this run's report .*open check-in and close check-in: rate limited by Sentry for \d+s more\n$/m,
+    );
   });
 
   it('waits at most an hour, however long Sentry (or a state file) says', async () => {

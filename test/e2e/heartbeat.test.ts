@@ -33,7 +33,10 @@ describe('cronmon heartbeat', () => {
     expect(id).toMatch(/^[0-9a-f]{32}$/);
     const close = await runCli(['heartbeat', '--slug', slug, '--status', 'error', '--duration', '12.5', '--check-in-id', id], { env });
     expect(close.code).toBe(0);
-    expect(forSlug(slug).map((c) => [c.status, c.checkInId, c.duration])).toEqual([['in_progress', id, undefined], ['error', id, 12.5]]);
+    expect(forSlug(slug).map((c) => [c.status, c.checkInId, c.duration])).toEqual([
+      ['in_progress', id, undefined],
+      ['error', id, 12.5],
+    ]);
     expect(forSlug(slug)[0]?.monitorConfig).toEqual({ schedule: { type: 'crontab', value: '0 * * * *' }, timezone: 'America/New_York' });
     expect(sentry.rejected()).toEqual([]);
   });
@@ -53,7 +56,10 @@ describe('cronmon heartbeat', () => {
   it("picks up the monitor's schedule from the config file", async () => {
     const slug = uniqueSlug();
     const dir = makeTempDir('cronmon-beat-');
-    writeFileSync(join(dir, '.cronmonrc.yaml'), `dsn: ${sentry.dsn}\nenvironment: staging\nmonitors:\n  ${slug}:\n    interval: 5 minutes\n    checkinMargin: 2\n`);
+    writeFileSync(
+      join(dir, '.cronmonrc.yaml'),
+      `dsn: ${sentry.dsn}\nenvironment: staging\nmonitors:\n  ${slug}:\n    interval: 5 minutes\n    checkinMargin: 2\n`,
+    );
     const result = await runCli(['heartbeat', '--slug', slug], { env: cronEnv(), cwd: dir });
     expect(result.code).toBe(0);
     expect(forSlug(slug).map((c) => [c.environment, c.monitorConfig])).toEqual([

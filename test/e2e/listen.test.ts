@@ -32,13 +32,27 @@ describe('cronmon listen', () => {
     });
     expect(job.code).toBe(3);
     expect(job.stderr).toBe('');
-    await waitUntil(() => seen().split('\n').filter((line) => line.includes('"type":"event"')).length === 1);
-    await waitUntil(() => seen().split('\n').filter((line) => line.includes('"type":"check_in"')).length === 2);
+    await waitUntil(
+      () =>
+        seen()
+          .split('\n')
+          .filter((line) => line.includes('"type":"event"')).length === 1,
+    );
+    await waitUntil(
+      () =>
+        seen()
+          .split('\n')
+          .filter((line) => line.includes('"type":"check_in"')).length === 2,
+    );
 
     run.child.kill('SIGINT');
     const result = await run.result;
     expect(result.code).toBe(0);
-    const records = result.stdout.toString().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const records = result.stdout
+      .toString()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const checkIns = records.filter((record) => record.type === 'check_in');
     expect(checkIns.map((c) => [c.slug, c.environment, c.status])).toEqual([
       ['listen-demo', 'production', 'in_progress'],
@@ -174,13 +188,33 @@ describe('cronmon listen and what senders choose to send', () => {
 
   async function sendHostile(base: string) {
     const envelope = (header: object, items: [object, string][]) =>
-      [JSON.stringify(header), ...items.flatMap(([itemHeader, payload]) => [JSON.stringify({ ...itemHeader, length: Buffer.byteLength(payload) }), payload])].join('\n') + '\n';
+      [
+        JSON.stringify(header),
+        ...items.flatMap(([itemHeader, payload]) => [JSON.stringify({ ...itemHeader, length: Buffer.byteLength(payload) }), payload]),
+      ].join('\n') + '\n';
     const post = (path: string, body: string, type = 'application/x-sentry-envelope') =>
       fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
-    const event = JSON.stringify({ event_id: EVENT_ID, level: `error${ESC}[0m`, environment: `prod${ESC}]0;owned\x07`, message: 'boom\u009b2J\u202e', contexts: { monitor: { slug: `evil${forgedLine}` } } });
-    await post('/api/1/envelope/?sentry_key=public', envelope({ event_id: EVENT_ID }, [[{ type: 'event' }, event], [{ type: 'attachment', filename: `tail.log${forgedLine}` }, 'x']]));
+    const event = JSON.stringify({
+      event_id: EVENT_ID,
+      level: `error${ESC}[0m`,
+      environment: `prod${ESC}]0;owned\x07`,
+      message: 'boom\u009b2J\u202e',
+      contexts: { monitor: { slug: `evil${forgedLine}` } },
+    });
+    await post(
+      '/api/1/envelope/?sentry_key=public',
+      envelope({ event_id: EVENT_ID }, [
+        [{ type: 'event' }, event],
+        [{ type: 'attachment', filename: `tail.log${forgedLine}` }, 'x'],
+      ]),
+    );
     await post('/api/1/cron/hostile-env/public/?status=ok&environment=' + encodeURIComponent(`prod${ESC}[2J`), '');
-    const checkIn = JSON.stringify({ monitor_slug: 'hostile-keys', status: 'ok', [`release${ESC}]0;owned\x07`]: 1, monitor_config: { schedule: { type: 'crontab', value: `0 3 * * *${ESC}[31m` } } });
+    const checkIn = JSON.stringify({
+      monitor_slug: 'hostile-keys',
+      status: 'ok',
+      [`release${ESC}]0;owned\x07`]: 1,
+      monitor_config: { schedule: { type: 'crontab', value: `0 3 * * *${ESC}[31m` } },
+    });
     await post('/api/1/envelope/?sentry_key=public', envelope({}, [[{ type: 'check_in' }, checkIn]]));
     await post(`/api/1/envelope/?sentry_key=public&sentry_version=${encodeURIComponent(`7${ESC}[31m`)}`, envelope({}, [[{ type: 'check_in' }, checkIn]]));
   }
@@ -192,7 +226,10 @@ describe('cronmon listen and what senders choose to send', () => {
     await sendHostile(base);
     await waitUntil(() => run.stdoutSoFar().split('\n').length >= 7);
     run.child.kill('SIGTERM');
-    const lines = (await run.result).stdout.toString().split('\n').filter((line) => line !== '');
+    const lines = (await run.result).stdout
+      .toString()
+      .split('\n')
+      .filter((line) => line !== '');
     expect(lines).toHaveLength(6);
     expect(lines.join('\n')).not.toMatch(RAW);
     expect(lines.filter((line) => /^\d\d:\d\d:\d\d {2}check-in {2}forged-job/.test(line))).toEqual([]);
@@ -207,7 +244,11 @@ describe('cronmon listen and what senders choose to send', () => {
     run.child.kill('SIGTERM');
     const output = (await run.result).stdout.toString();
     expect(output).not.toMatch(RAW);
-    const event = output.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>).find((record) => record.type === 'event');
+    const event = output
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((record) => record.type === 'event');
     expect(event).toMatchObject({ message: 'boom\u009b2J\u202e', attachments: [{ filename: `tail.log${forgedLine}` }] });
   });
 });

@@ -52,7 +52,9 @@ function start(s: ReturnType<typeof scenario>, flags: string[], env = s.env): Cl
 
 const checkInsFor = (slug: string) => sentry.checkIns().filter((c) => c.slug === slug);
 const busyLine = (slug: string, pid: number | undefined, tail = '') =>
-  new RegExp(`^cronmon: ${slug} \\(production\\) is already running \\(pid ${pid}, since \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\); not started${tail}\\n$`);
+  new RegExp(
+    `^cronmon: ${slug} \\(production\\) is already running \\(pid ${pid}, since \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\); not started${tail}\\n$`,
+  );
 
 describe('cronmon exec --lock', () => {
   it('does not start a second run while the first holds the lock: exit 75, one line, no check-in', async () => {
@@ -169,7 +171,8 @@ describe('cronmon exec --lock', () => {
     const winner = runs.find((run) => run.child.exitCode === null && run.child.signalCode === null);
     // The holder names itself when it answers in time; on a machine this busy it may not.
     const unnamed = new RegExp(`^cronmon: ${s.slug} \\(production\\) is already running; not started\\n$`);
-    for (const result of results) expect(result.stderr).toMatch(busyLine(s.slug, winner?.child.pid).test(result.stderr) ? busyLine(s.slug, winner?.child.pid) : unnamed);
+    for (const result of results)
+      expect(result.stderr).toMatch(busyLine(s.slug, winner?.child.pid).test(result.stderr) ? busyLine(s.slug, winner?.child.pid) : unnamed);
 
     s.release();
     const all = await Promise.all(runs.map((run) => run.result));
@@ -187,7 +190,9 @@ describe.runIf(process.platform === 'linux')('cronmon exec --lock on a kernel fi
       const s = scenario();
       const result = await runCliOrKill(['exec', '--slug', s.slug, `--lock=${file}`, '--', ...s.job], { env: s.env });
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(new RegExp(`^cronmon: --lock: ${file} is on (procfs|sysfs), a kernel filesystem that cannot hold a lock file; name a file elsewhere\\n$`));
+      expect(result.stderr).toMatch(
+        new RegExp(`^cronmon: --lock: ${file} is on (procfs|sysfs), a kernel filesystem that cannot hold a lock file; name a file elsewhere\\n$`),
+      );
       expect(s.lines()).toEqual([]);
       expect(checkInsFor(s.slug)).toEqual([]);
     });
@@ -215,14 +220,19 @@ describe.runIf(canBeNobody)('another user', () => {
     const squatter = join(tmpdir(), `cronmon-squat-${process.pid}.cjs`);
     created.push(squatter);
     // Holds the names a default lock of this slug could have, as the other user.
-    writeFileSync(squatter, `
+    writeFileSync(
+      squatter,
+      `
       const net = require('net');
       const hash = (text) => require('crypto').createHash('sha256').update(text).digest('hex');
       for (const id of ['default:0:${s.slug}@production', 'default:${s.slug}@production']) net.createServer().listen('\\0cronmon-lock-' + hash(id));
       console.log('squatting');
       setTimeout(() => process.exit(0), 20000);
-    `, { mode: 0o644 });
-    const asNobody = (args: string[]) => spawn('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    `,
+      { mode: 0o644 },
+    );
+    const asNobody = (args: string[]) =>
+      spawn('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const other = asNobody([process.execPath, squatter]);
     try {
       await new Promise((resolve) => other.stdout.once('data', resolve));

@@ -22,18 +22,30 @@ const lines = (text: string) => text.split('\n').filter((line) => line !== '');
 describe('cronmon upsert', () => {
   it('creates a monitor, then updates it printing old → new, then leaves it unchanged', async () => {
     const slug = uniqueSlug();
-    const created = await runCli(['upsert', '--slug', slug, '--schedule', '0 3 * * *', '--timezone', 'Europe/Vienna', '--name', 'Nightly backup'], { env: apiEnv() });
+    const created = await runCli(['upsert', '--slug', slug, '--schedule', '0 3 * * *', '--timezone', 'Europe/Vienna', '--name', 'Nightly backup'], {
+      env: apiEnv(),
+    });
     expect(created.code).toBe(0);
     expect(created.stdout.toString()).toMatch(new RegExp(`^${slug}: created \\(.*schedule 0 3 \\* \\* \\*.*\\)\\n$`));
-    expect(monitor(slug)).toMatchObject({ name: 'Nightly backup', project: { slug: 'backend' }, config: { schedule_type: 'crontab', schedule: '0 3 * * *', timezone: 'Europe/Vienna' } });
+    expect(monitor(slug)).toMatchObject({
+      name: 'Nightly backup',
+      project: { slug: 'backend' },
+      config: { schedule_type: 'crontab', schedule: '0 3 * * *', timezone: 'Europe/Vienna' },
+    });
 
-    const updated = await runCli(['upsert', '--slug', slug, '--schedule', '30 4 * * *', '--timezone', 'Europe/Vienna', '--name', 'Nightly backup', '--checkin-margin', '5'], { env: apiEnv() });
+    const updated = await runCli(
+      ['upsert', '--slug', slug, '--schedule', '30 4 * * *', '--timezone', 'Europe/Vienna', '--name', 'Nightly backup', '--checkin-margin', '5'],
+      { env: apiEnv() },
+    );
     expect(updated.code).toBe(0);
     expect(updated.stdout.toString()).toContain(`${slug}: updated (`);
     expect(updated.stdout.toString()).toContain('0 3 * * * → 30 4 * * *');
     expect(monitor(slug)?.config).toMatchObject({ schedule: '30 4 * * *', checkin_margin: 5 });
 
-    const again = await runCli(['upsert', '--slug', slug, '--schedule', '30 4 * * *', '--timezone', 'Europe/Vienna', '--name', 'Nightly backup', '--checkin-margin', '5'], { env: apiEnv() });
+    const again = await runCli(
+      ['upsert', '--slug', slug, '--schedule', '30 4 * * *', '--timezone', 'Europe/Vienna', '--name', 'Nightly backup', '--checkin-margin', '5'],
+      { env: apiEnv() },
+    );
     expect(again.stdout.toString()).toBe(`${slug}: unchanged\n`);
   });
 
@@ -71,14 +83,17 @@ describe('cronmon upsert', () => {
   it('applies every monitor of the config file (monitors as code)', async () => {
     const dir = makeTempDir('cronmon-mac-');
     const [a, b] = [uniqueSlug(), uniqueSlug()];
-    writeFileSync(join(dir, 'cronmon.config.json'), JSON.stringify({
-      org: sentry.org,
-      project: 'backend',
-      monitors: {
-        [a]: { schedule: '*/15 * * * *', maxRuntime: 10, name: 'Sync orders' },
-        [b]: { interval: '2 hours', failureThreshold: 3, timeout: '90m' },
-      },
-    }));
+    writeFileSync(
+      join(dir, 'cronmon.config.json'),
+      JSON.stringify({
+        org: sentry.org,
+        project: 'backend',
+        monitors: {
+          [a]: { schedule: '*/15 * * * *', maxRuntime: 10, name: 'Sync orders' },
+          [b]: { interval: '2 hours', failureThreshold: 3, timeout: '90m' },
+        },
+      }),
+    );
     const result = await runCli(['upsert'], { env: cronEnv({ SENTRY_URL: sentry.url, SENTRY_AUTH_TOKEN: sentry.token }), cwd: dir });
     expect(result.code).toBe(0);
     expect(lines(result.stdout.toString()).map((line) => line.split(':')[0])).toEqual([a, b]);
@@ -90,7 +105,10 @@ describe('cronmon upsert', () => {
     const home = makeTempDir('cronmon-rc-');
     writeFileSync(join(home, '.sentryclirc'), `[auth]\ntoken=${sentry.token}\n\n[defaults]\nurl=${sentry.url}\norg=${sentry.org}\nproject=backend\n`);
     const slug = uniqueSlug();
-    const result = await runCli(['upsert', '--slug', slug, '--schedule', '@weekly'], { env: { PATH: process.env.PATH, HOME: home, CRONMON_CACHE_DIR: join(home, 'cache') }, cwd: home });
+    const result = await runCli(['upsert', '--slug', slug, '--schedule', '@weekly'], {
+      env: { PATH: process.env.PATH, HOME: home, CRONMON_CACHE_DIR: join(home, 'cache') },
+      cwd: home,
+    });
     expect(result.code).toBe(0);
     expect(monitor(slug)?.config.schedule).toBe('0 0 * * 0');
   });
@@ -100,9 +118,12 @@ describe('cronmon upsert', () => {
     const result = await runCli(['upsert', '--slug', slug, '--schedule', '@daily', '--via', 'checkin'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
     expect(result.code).toBe(0);
     expect(result.stdout.toString()).toContain('Sentry records this as a successful run');
-    expect(sentry.checkIns().filter((c) => c.slug === slug).map((c) => [c.status, c.monitorConfig])).toEqual([
-      ['ok', { schedule: { type: 'crontab', value: '0 0 * * *' } }],
-    ]);
+    expect(
+      sentry
+        .checkIns()
+        .filter((c) => c.slug === slug)
+        .map((c) => [c.status, c.monitorConfig]),
+    ).toEqual([['ok', { schedule: { type: 'crontab', value: '0 0 * * *' } }]]);
   });
 
   it('without a token, says exactly what is missing and where to set it (exit 2)', async () => {
@@ -120,7 +141,12 @@ describe('cronmon upsert', () => {
 
   it('validates every field before any request (exit 2)', async () => {
     const before = sentry.api.requests.length;
-    for (const args of [['--schedule', '61 * * * *'], ['--schedule', '@daily', '--max-runtime', '20000'], ['--interval', '3 fortnights'], ['--name', 'x'.repeat(129), '--schedule', '@daily']]) {
+    for (const args of [
+      ['--schedule', '61 * * * *'],
+      ['--schedule', '@daily', '--max-runtime', '20000'],
+      ['--interval', '3 fortnights'],
+      ['--name', 'x'.repeat(129), '--schedule', '@daily'],
+    ]) {
       const result = await runCli(['upsert', '--slug', 'valid', ...args], { env: apiEnv() });
       expect(result.code, args.join(' ')).toBe(2);
       expect(lines(result.stderr)).toHaveLength(1);
@@ -227,7 +253,10 @@ describe('the config file and exec', () => {
     const dir = makeTempDir('cronmon-exec-');
     mkdirSync(join(dir, 'sub'));
     const slug = uniqueSlug();
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'x', cronmon: { dsn: sentry.dsn, monitors: { [slug]: { schedule: '@hourly', timezone: 'UTC' } } } }));
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'x', cronmon: { dsn: sentry.dsn, monitors: { [slug]: { schedule: '@hourly', timezone: 'UTC' } } } }),
+    );
     const result = await runCli(['exec', '--slug', slug, '--', 'true'], { env: cronEnv(), cwd: join(dir, 'sub') });
     expect(result.code).toBe(0);
     expect(sentry.checkIns().filter((c) => c.slug === slug)[0]?.monitorConfig).toEqual({ schedule: { type: 'crontab', value: '0 * * * *' }, timezone: 'UTC' });

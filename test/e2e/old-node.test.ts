@@ -26,7 +26,8 @@ describe('the start of bin/cronmon', () => {
   });
 
   it('checks for the version package.json asks for', () => {
-    const engines = (JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { engines: { node: string } }).engines.node;
+    const engines = (JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { engines: { node: string } }).engines
+      .node;
     const [, major, minor] = /^>=(\d+)\.(\d+)$/.exec(engines) ?? [];
     expect(readFileSync(CLI, 'utf8')).toContain(`const NEEDED = [${major}, ${minor}];`);
   });
@@ -34,10 +35,19 @@ describe('the start of bin/cronmon', () => {
 
 describe('jobOf: the job in a command line, without the full CLI', () => {
   it.each([
-    [['exec', '--slug', 'x', '--', 'sh', '-c', 'exit 3'], ['sh', '-c', 'exit 3']],
-    [['exec', '--slug', 'x', '-q', '--lock', '--timeout=5s', 'backup.sh', '--full'], ['backup.sh', '--full']],
+    [
+      ['exec', '--slug', 'x', '--', 'sh', '-c', 'exit 3'],
+      ['sh', '-c', 'exit 3'],
+    ],
+    [
+      ['exec', '--slug', 'x', '-q', '--lock', '--timeout=5s', 'backup.sh', '--full'],
+      ['backup.sh', '--full'],
+    ],
     [['exec', '--lock', '/run/x.lock', '--slug', 'x', 'job'], ['job']],
-    [['monitors', 'run', '-s', '@daily', 'my-slug', '--', 'job', 'a'], ['job', 'a']],
+    [
+      ['monitors', 'run', '-s', '@daily', 'my-slug', '--', 'job', 'a'],
+      ['job', 'a'],
+    ],
     [['monitors', 'run', '-e', 'prod', 'my-slug', 'job'], ['job']],
     [['exec', '--slug', 'x'], []],
     [['heartbeat', '--slug', 'x'], undefined],
@@ -82,6 +92,8 @@ describe.skipIf(!haveOldNode || ON_BINARY)('on Node.js 18', () => {
   it('other commands say what is needed and exit 1', async () => {
     const result = await run(['monitors', 'list']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^cronmon: Node\.js v18\.\d+\.\d+ is older than the v20\.19 cronmon needs; install a newer Node\.js, or the single executable\n$/);
+    expect(result.stderr).toMatch(
+      /^cronmon: Node\.js v18\.\d+\.\d+ is older than the v20\.19 cronmon needs; install a newer Node\.js, or the single executable\n$/,
+    );
   });
 });

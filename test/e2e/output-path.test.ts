@@ -21,7 +21,11 @@ afterAll(async () => {
 
 let counter = 0;
 const uniqueSlug = () => `pipe-${process.pid}-${++counter}`;
-const statuses = (slug: string) => sentry.checkIns().filter((c) => c.slug === slug).map((c) => c.status);
+const statuses = (slug: string) =>
+  sentry
+    .checkIns()
+    .filter((c) => c.slug === slug)
+    .map((c) => c.status);
 const env = (extra: Record<string, string> = {}) => cronEnv({ SENTRY_DSN: sentry.dsn, ...extra });
 const tempDir = () => {
   const dir = mkdtempSync(join(tmpdir(), 'cronmon-pipe-'));
@@ -54,7 +58,9 @@ describe('the job gets real pipes', () => {
 
   it('dies quietly of SIGPIPE when the reader goes away, as in `yes | head -1`', async () => {
     const slug = uniqueSlug();
-    const cronmon = cliCommand(['exec', '--slug', slug, '--', 'yes']).map((word) => `"${word}"`).join(' ');
+    const cronmon = cliCommand(['exec', '--slug', slug, '--', 'yes'])
+      .map((word) => `"${word}"`)
+      .join(' ');
     const pipeline = `${cronmon} | head -1; echo "status \${PIPESTATUS[*]}" >&2`;
     const bare = await runShell('yes | head -1; echo "status ${PIPESTATUS[*]}" >&2');
     const wrapped = await runShell(pipeline, env());
@@ -74,7 +80,9 @@ describe("cronmon's own output", () => {
     const direct = await runCli(['crontab', file, '--cronmon-path', '/usr/local/bin/cronmon'], { env: env({ TZ: 'UTC' }) });
     expect(direct.code).toBe(0);
     expect(direct.stdout.length).toBeGreaterThan(4 * 65536);
-    const cronmon = cliCommand(['crontab', file, '--cronmon-path', '/usr/local/bin/cronmon']).map((word) => `"${word}"`).join(' ');
+    const cronmon = cliCommand(['crontab', file, '--cronmon-path', '/usr/local/bin/cronmon'])
+      .map((word) => `"${word}"`)
+      .join(' ');
     const slow = await runShell(`${cronmon} | (sleep 0.5; cat)`, env({ TZ: 'UTC' }));
     expect(slow.stdout).toBe(direct.stdout.toString());
   });
@@ -147,7 +155,11 @@ describe('signals meant for the job', () => {
     const slug = uniqueSlug();
     const run = startCli(['exec', '--slug', slug, '--', 'sh', '-c', trapping], { env: env() });
     await run.waitForStdout('ready');
-    for (const [signal, line] of [['SIGUSR1', 'got USR1'], ['SIGUSR2', 'got USR2'], ['SIGALRM', 'got ALRM']] as const) {
+    for (const [signal, line] of [
+      ['SIGUSR1', 'got USR1'],
+      ['SIGUSR2', 'got USR2'],
+      ['SIGALRM', 'got ALRM'],
+    ] as const) {
       run.child.kill(signal);
       await run.waitForStdout(line);
     }

@@ -33,11 +33,30 @@ describe.skipIf(!inGit)('the npm package', () => {
     expect(existsSync(join(checkout, 'dist'))).toBe(false);
     // npm's cache and logs stay in the temporary directory; nothing is fetched.
     // npm's own temporary files too (on Node 22 and later its compile cache, $TMPDIR/node-compile-cache) stay in this test's directory.
-    const env = { ...process.env, TMPDIR: work, npm_config_cache: join(work, 'npm-cache'), npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' };
+    const env = {
+      ...process.env,
+      TMPDIR: work,
+      npm_config_cache: join(work, 'npm-cache'),
+      npm_config_update_notifier: 'false',
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+    };
 
-    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: checkout, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as [{ filename: string; files: { path: string }[] }];
+    const packed = JSON.parse(
+      execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: checkout, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+    ) as [{ filename: string; files: { path: string }[] }];
     const files = packed[0].files.map((file) => file.path);
-    expect(files).toEqual(expect.arrayContaining(['bin/cronmon', 'dist/cronmon.cjs', 'dist/THIRD-PARTY-NOTICES', 'completions/cronmon.bash', 'README.md', 'LICENSE', 'package.json']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'bin/cronmon',
+        'dist/cronmon.cjs',
+        'dist/THIRD-PARTY-NOTICES',
+        'completions/cronmon.bash',
+        'README.md',
+        'LICENSE',
+        'package.json',
+      ]),
+    );
     expect(files.filter((file) => /^(src|test|scripts)\//.test(file))).toEqual([]);
 
     const prefix = join(work, 'prefix');
@@ -50,10 +69,13 @@ describe.skipIf(!inGit)('the npm package', () => {
 
     // Every package in the bundle has its licence beside it, and only those.
     const notices = readFileSync(join(installed, 'cronmon', 'dist', 'THIRD-PARTY-NOTICES'), 'utf8');
-    for (const name of ['commander', 'chalk', 'cosmiconfig', 'croner', '@sentry/core', 'js-yaml']) expect(notices).toMatch(new RegExp(`^${name} \\d+\\.\\d+\\.\\d+ \\(MIT\\)$`, 'm'));
+    for (const name of ['commander', 'chalk', 'cosmiconfig', 'croner', '@sentry/core', 'js-yaml'])
+      expect(notices).toMatch(new RegExp(`^${name} \\d+\\.\\d+\\.\\d+ \\(MIT\\)$`, 'm'));
     expect(notices).not.toMatch(/^(vitest|esbuild|typescript) /m);
     expect(notices).toContain('Permission is hereby granted, free of charge');
 
-    expect(execFileSync(join(prefix, 'bin', 'cronmon'), ['--version'], { env: cronEnv(), encoding: 'utf8' })).toBe(`cronmon ${version} (node ${process.version})\n`);
+    expect(execFileSync(join(prefix, 'bin', 'cronmon'), ['--version'], { env: cronEnv(), encoding: 'utf8' })).toBe(
+      `cronmon ${version} (node ${process.version})\n`,
+    );
   });
 });

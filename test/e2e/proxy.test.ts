@@ -37,7 +37,11 @@ const env = (extra: Record<string, string | undefined> = {}) =>
   cronEnv({ SENTRY_DSN: httpsDsn(), HTTPS_PROXY: proxy.urlWithCredentials, SSL_CERT_FILE: certs.caFile, ...extra });
 let counter = 0;
 const uniqueSlug = () => `proxy-${process.pid}-${++counter}`;
-const statuses = (sentry: TestSentry, slug: string) => sentry.checkIns().filter((c) => c.slug === slug).map((c) => c.status);
+const statuses = (sentry: TestSentry, slug: string) =>
+  sentry
+    .checkIns()
+    .filter((c) => c.slug === slug)
+    .map((c) => c.status);
 
 // No secret in anything cronmon printed.
 function expectNoSecrets(result: CliResult) {
@@ -52,13 +56,18 @@ describe('behind an authenticating proxy', () => {
     const result = await runCli(['exec', '--slug', slug, '--', 'true'], { env: env() });
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(statuses(tls, slug)).toEqual(['in_progress', 'ok']);
-    expect(proxy.requests.slice(before).map((r) => [r.method, r.target])).toEqual([['CONNECT', `sentry.test:${tls.port}`], ['CONNECT', `sentry.test:${tls.port}`]]);
+    expect(proxy.requests.slice(before).map((r) => [r.method, r.target])).toEqual([
+      ['CONNECT', `sentry.test:${tls.port}`],
+      ['CONNECT', `sentry.test:${tls.port}`],
+    ]);
     expect(tls.serverNames.at(-1)).toBe('sentry.test');
   });
 
   it('exec sends an http DSN to the proxy in absolute form (HTTP_PROXY)', async () => {
     const slug = uniqueSlug();
-    const result = await runCli(['exec', '--slug', slug, '--', 'true'], { env: env({ SENTRY_DSN: `http://${plain.key}@sentry.test:${plain.port}/42`, HTTP_PROXY: proxy.urlWithCredentials }) });
+    const result = await runCli(['exec', '--slug', slug, '--', 'true'], {
+      env: env({ SENTRY_DSN: `http://${plain.key}@sentry.test:${plain.port}/42`, HTTP_PROXY: proxy.urlWithCredentials }),
+    });
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(statuses(plain, slug)).toEqual(['in_progress', 'ok']);
     expect(proxy.requests.at(-1)?.target).toMatch(new RegExp(`^http://sentry\\.test:${plain.port}/api/42/envelope/\\?`));
@@ -69,7 +78,9 @@ describe('behind an authenticating proxy', () => {
     expect(verbose.stderr).toContain(`via ${shownProxy()} → 200`);
     expectNoSecrets(verbose);
     const dryRun = await runCli(['exec', '--dry-run', '--slug', uniqueSlug(), '--', 'true'], { env: env() });
-    expect(dryRun.stderr).toContain(`would be sent to POST https://sentry.test:${tls.port}/api/42/envelope/?sentry_version=7&sentry_key=***&sentry_client=cronmon%2F0.1.0 through ${shownProxy()}`);
+    expect(dryRun.stderr).toContain(
+      `would be sent to POST https://sentry.test:${tls.port}/api/42/envelope/?sentry_version=7&sentry_key=***&sentry_client=cronmon%2F0.1.0 through ${shownProxy()}`,
+    );
     expectNoSecrets(dryRun);
   });
 
@@ -115,7 +126,9 @@ describe('behind an authenticating proxy', () => {
     proxy.setMode('blackhole');
     const slug = uniqueSlug();
     const connections = proxy.connections();
-    const result = await runCli(['exec', '--send-timeout', '20s', '--slug', slug, '--', 'true'], { env: env({ SENTRY_DSN: tls.dsn, NO_PROXY: 'example.com, 127.0.0.1' }) });
+    const result = await runCli(['exec', '--send-timeout', '20s', '--slug', slug, '--', 'true'], {
+      env: env({ SENTRY_DSN: tls.dsn, NO_PROXY: 'example.com, 127.0.0.1' }),
+    });
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(statuses(tls, slug)).toEqual(['in_progress', 'ok']);
     expect(proxy.connections()).toBe(connections);
@@ -138,7 +151,9 @@ describe('a proxy that fails', () => {
   it('refusing (403): one line naming the proxy, the job untouched', async () => {
     proxy.setMode('refuse');
     const { line } = await failingRun({});
-    expect(line).toBe(`cronmon: Sentry did not get this run's report (the job itself was not affected): open check-in, close check-in and output log: ${shownProxy()} refused the connection to sentry.test:${tls.port} (403)`);
+    expect(line).toBe(
+      `cronmon: Sentry did not get this run's report (the job itself was not affected): open check-in, close check-in and output log: ${shownProxy()} refused the connection to sentry.test:${tls.port} (403)`,
+    );
   });
 
   it('refusing the credentials (407)', async () => {

@@ -12,8 +12,22 @@ afterAll(() => sentry.close());
 let counter = 0;
 const uniqueSlug = () => `habit-${process.pid}-${++counter}`;
 const forSlug = (slug: string) => sentry.checkIns().filter((c) => c.slug === slug);
-const sentryCliFlags = ['-s', '0 3 * * *', '--check-in-margin', '5', '--max-runtime', '30', '--timezone', 'Europe/Vienna',
-  '--failure-issue-threshold', '2', '--recovery-threshold', '3', '-e', 'staging'];
+const sentryCliFlags = [
+  '-s',
+  '0 3 * * *',
+  '--check-in-margin',
+  '5',
+  '--max-runtime',
+  '30',
+  '--timezone',
+  'Europe/Vienna',
+  '--failure-issue-threshold',
+  '2',
+  '--recovery-threshold',
+  '3',
+  '-e',
+  'staging',
+];
 const expectedConfig = {
   schedule: { type: 'crontab', value: '0 3 * * *' },
   checkin_margin: 5,
@@ -33,7 +47,9 @@ describe("sentry-cli's spellings", () => {
 
   it('cronmon monitors run [options] <slug> -- <command…> is sentry-cli monitors run', async () => {
     const slug = uniqueSlug();
-    const result = await runCli(['monitors', 'run', ...sentryCliFlags, slug, '--', 'sh', '-c', 'echo out; exit 3'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
+    const result = await runCli(['monitors', 'run', ...sentryCliFlags, slug, '--', 'sh', '-c', 'echo out; exit 3'], {
+      env: cronEnv({ SENTRY_DSN: sentry.dsn }),
+    });
     expect(result.code).toBe(3);
     expect(result.stdout.toString()).toBe('out\n');
     expect(forSlug(slug).map((c) => c.status)).toEqual(['in_progress', 'error']);

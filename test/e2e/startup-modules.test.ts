@@ -30,7 +30,12 @@ describe.skipIf(ON_BINARY)('exec loads only what it needs', () => {
     expect(modules).toContain('child_process');
     expect(modules).toContain('net');
     expect(modules.filter((name) => /^(http|https|_http_client|crypto|tls|internal\/crypto\/random)$/.test(name))).toEqual([]);
-    expect(sentry.checkIns().filter((c) => c.slug === 'lean').map((c) => c.status)).toEqual(['in_progress', 'error']);
+    expect(
+      sentry
+        .checkIns()
+        .filter((c) => c.slug === 'lean')
+        .map((c) => c.status),
+    ).toEqual(['in_progress', 'error']);
   });
 });
 
@@ -39,9 +44,17 @@ describe.skipIf(ON_BINARY)('delivery loads only what it needs', () => {
     const { startForwardProxy } = await import('../support/forward-proxy.js');
     const proxy = await startForwardProxy();
     try {
-      const modules = await modulesOf(['exec', '--slug', 'lean-proxy', '--', 'true'], { SENTRY_DSN: sentry.dsn.replace('127.0.0.1', 'sentry.test'), HTTP_PROXY: proxy.url });
+      const modules = await modulesOf(['exec', '--slug', 'lean-proxy', '--', 'true'], {
+        SENTRY_DSN: sentry.dsn.replace('127.0.0.1', 'sentry.test'),
+        HTTP_PROXY: proxy.url,
+      });
       expect(modules.filter((name) => /^(zlib|http|https|_http_client|tls|crypto)$/.test(name))).toEqual([]);
-      expect(sentry.checkIns().filter((c) => c.slug === 'lean-proxy').map((c) => c.status)).toEqual(['in_progress', 'ok']);
+      expect(
+        sentry
+          .checkIns()
+          .filter((c) => c.slug === 'lean-proxy')
+          .map((c) => c.status),
+      ).toEqual(['in_progress', 'ok']);
     } finally {
       await proxy.close();
     }

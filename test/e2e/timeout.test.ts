@@ -89,7 +89,9 @@ describe('exec --timeout', () => {
 describe('the job in its own process group', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('still gets %s forwarded, grandchildren included', async (signal) => {
     const report = join(scratch(), 'report');
-    const run = startCli(['exec', '--slug', uniqueSlug(), '--', process.execPath, join(JOBS, 'family.mjs'), report], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
+    const run = startCli(['exec', '--slug', uniqueSlug(), '--', process.execPath, join(JOBS, 'family.mjs'), report], {
+      env: cronEnv({ SENTRY_DSN: sentry.dsn }),
+    });
     await run.waitForStdout('ready');
     run.child.kill(signal);
     const result = await run.result;

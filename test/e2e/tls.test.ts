@@ -23,10 +23,29 @@ const sockets = new Set<Socket>();
 beforeAll(async () => {
   if (!haveOpenssl) return;
   dir = mkdtempSync(join(tmpdir(), 'cronmon-tls-'));
-  const made = spawnSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-subj', '/CN=cronmon test', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-  ], { encoding: 'utf8' });
+  const made = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-subj',
+      '/CN=cronmon test',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
+    { encoding: 'utf8' },
+  );
   if (made.status !== 0) throw new Error(made.stderr);
   sentry = await startSentryServer();
   front = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (secure) => {
@@ -51,7 +70,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const statuses = (slug: string) => sentry.checkIns().filter((c) => c.slug === slug).map((c) => c.status);
+const statuses = (slug: string) =>
+  sentry
+    .checkIns()
+    .filter((c) => c.slug === slug)
+    .map((c) => c.status);
 
 describe.runIf(haveOpenssl)('Sentry over https', () => {
   it('reports a run when the certificate is trusted', async () => {
@@ -65,7 +88,8 @@ describe.runIf(haveOpenssl)('Sentry over https', () => {
 
   // By name: looked up, then verified against the name (SNI). Only where localhost is 127.0.0.1
   // alone, the one address the front listens on.
-  const localhostIsLoopback = /^127\.0\.0\.1\s+localhost\b/m.test(readFileSync('/etc/hosts', 'utf8')) && !/^::1\s.*\blocalhost\b/m.test(readFileSync('/etc/hosts', 'utf8'));
+  const localhostIsLoopback =
+    /^127\.0\.0\.1\s+localhost\b/m.test(readFileSync('/etc/hosts', 'utf8')) && !/^::1\s.*\blocalhost\b/m.test(readFileSync('/etc/hosts', 'utf8'));
   it.runIf(localhostIsLoopback)('reaches it by name, verified against the name', async () => {
     const env = cronEnv({ SENTRY_DSN: `https://${sentry.key}@localhost:${port}/42`, NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') });
     const result = await runCli(['heartbeat', '--slug', 'tls-by-name'], { env });
@@ -75,10 +99,29 @@ describe.runIf(haveOpenssl)('Sentry over https', () => {
 
   it('refuses a trusted certificate made for another name', async () => {
     const other = join(dir, 'other');
-    const made = spawnSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-keyout', `${other}-key.pem`, '-out', `${other}.pem`, '-subj', '/CN=other', '-addext', 'subjectAltName=DNS:other.example',
-    ], { encoding: 'utf8' });
+    const made = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-keyout',
+        `${other}-key.pem`,
+        '-out',
+        `${other}.pem`,
+        '-subj',
+        '/CN=other',
+        '-addext',
+        'subjectAltName=DNS:other.example',
+      ],
+      { encoding: 'utf8' },
+    );
     if (made.status !== 0) throw new Error(made.stderr);
     const impostor = createServer({ key: readFileSync(`${other}-key.pem`), cert: readFileSync(`${other}.pem`) }, (socket) => socket.destroy());
     impostor.on('tlsClientError', () => {});

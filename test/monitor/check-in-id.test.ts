@@ -49,7 +49,15 @@ describe('normaliseCheckInId', () => {
   });
 
   it('refuses near misses', () => {
-    for (const bad of ['', 'a460c25ff2554577b920fcfacae4e5e', 'a460c25ff2554577b920fcfacae4e5ebb', 'g460c25ff2554577b920fcfacae4e5eb', 'a460c25f-f2554577-b920-fcfacae4e5eb', '{a460c25f-f255-4577-b920-fcfacae4e5eb}', 'a460c25f-f255-4577-b920-fcfacae4e5eb-']) {
+    for (const bad of [
+      '',
+      'a460c25ff2554577b920fcfacae4e5e',
+      'a460c25ff2554577b920fcfacae4e5ebb',
+      'g460c25ff2554577b920fcfacae4e5eb',
+      'a460c25f-f2554577-b920-fcfacae4e5eb',
+      '{a460c25f-f255-4577-b920-fcfacae4e5eb}',
+      'a460c25f-f255-4577-b920-fcfacae4e5eb-',
+    ]) {
       expect(() => normaliseCheckInId(bad, '--check-in-id')).toThrow(/^--check-in-id .* is not a check-in id/);
     }
   });

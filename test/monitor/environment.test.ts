@@ -12,7 +12,6 @@ interface EnvironmentVector {
   why: string;
 }
 
-
 describe('environments against the protocol vectors', () => {
   for (const vector of vectors.environments as EnvironmentVector[]) {
     const input = vector.input ?? undefined;
@@ -37,9 +36,7 @@ describe('normaliseEnvironment', () => {
   });
 
   it('names the label and the rule', () => {
-    expect(errorOf(() => normaliseEnvironment('e'.repeat(65), 'SENTRY_ENVIRONMENT')).message).toBe(
-      'SENTRY_ENVIRONMENT must be at most 64 characters (got 65)',
-    );
+    expect(errorOf(() => normaliseEnvironment('e'.repeat(65), 'SENTRY_ENVIRONMENT')).message).toBe('SENTRY_ENVIRONMENT must be at most 64 characters (got 65)');
     for (const bad of ['prod/eu', 'a\nb', 'a\rb', 'a\fb']) {
       expect(errorOf(() => normaliseEnvironment(bad, '--environment')).message).toBe(
         `--environment ${JSON.stringify(bad)} must not contain "/", line breaks or form feeds`,

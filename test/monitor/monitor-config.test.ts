@@ -44,7 +44,6 @@ const INPUT_KEY: Record<string, keyof MonitorConfigInput> = {
 
 const SCHEDULE = '0 * * * *';
 
-
 const build = (input: MonitorConfigInput): MonitorConfig => {
   const config = buildMonitorConfig(input, FLAG_LABELS);
   if (!config) throw new Error('expected a monitor config');
@@ -198,10 +197,16 @@ describe('buildMonitorConfig', () => {
   });
 
   it('states the range in its messages', () => {
-    expect(() => build({ schedule: SCHEDULE, checkinMargin: '40321' })).toThrow('--checkin-margin must be a whole number of minutes from 0 to 40320 (got 40321)');
+    expect(() => build({ schedule: SCHEDULE, checkinMargin: '40321' })).toThrow(
+      '--checkin-margin must be a whole number of minutes from 0 to 40320 (got 40321)',
+    );
     expect(() => build({ schedule: SCHEDULE, maxRuntime: '0' })).toThrow('--max-runtime must be a whole number of minutes from 1 to 10080 (got 0)');
-    expect(() => build({ schedule: SCHEDULE, failureThreshold: 'many' })).toThrow('--failure-threshold must be a whole number of check-ins from 1 to 720 (got many)');
-    expect(() => build({ schedule: SCHEDULE, recoveryThreshold: '1 2' })).toThrow('--recovery-threshold must be a whole number of check-ins from 1 to 720 (got "1 2")');
+    expect(() => build({ schedule: SCHEDULE, failureThreshold: 'many' })).toThrow(
+      '--failure-threshold must be a whole number of check-ins from 1 to 720 (got many)',
+    );
+    expect(() => build({ schedule: SCHEDULE, recoveryThreshold: '1 2' })).toThrow(
+      '--recovery-threshold must be a whole number of check-ins from 1 to 720 (got "1 2")',
+    );
   });
 
   it('accepts owners user:<id> and team:<id> only', () => {

@@ -16,12 +16,24 @@ const existing: ApiMonitor = {
   status: 'active',
   isMuted: false,
   owner: { type: 'team', id: '6' },
-  config: { schedule_type: 'crontab', schedule: '0 3 * * *', checkin_margin: 5, max_runtime: null, timezone: 'UTC', failure_issue_threshold: 1, recovery_threshold: 1 },
+  config: {
+    schedule_type: 'crontab',
+    schedule: '0 3 * * *',
+    checkin_margin: 5,
+    max_runtime: null,
+    timezone: 'UTC',
+    failure_issue_threshold: 1,
+    recovery_threshold: 1,
+  },
 };
 
 describe('REST bodies', () => {
   it('writes crontab and interval schedules in the REST form', () => {
-    expect(restConfig(config({ schedule: '@daily', owner: 'team:6', checkinMargin: 5 }))).toEqual({ schedule_type: 'crontab', schedule: '0 0 * * *', checkin_margin: 5 });
+    expect(restConfig(config({ schedule: '@daily', owner: 'team:6', checkinMargin: 5 }))).toEqual({
+      schedule_type: 'crontab',
+      schedule: '0 0 * * *',
+      checkin_margin: 5,
+    });
     expect(restConfig(config({ interval: '2 hours' }))).toEqual({ schedule_type: 'interval', schedule: [2, 'hour'] });
   });
 
@@ -54,11 +66,18 @@ describe('describeSchedule', () => {
 
 describe('diffMonitor', () => {
   it('reports nothing when the declared settings match', () => {
-    expect(diffMonitor(existing, { slug: 'nightly-backup', config: config({ schedule: '0 3 * * *', checkinMargin: 5, timezone: 'UTC', owner: 'team:6' }) })).toEqual([]);
+    expect(
+      diffMonitor(existing, { slug: 'nightly-backup', config: config({ schedule: '0 3 * * *', checkinMargin: 5, timezone: 'UTC', owner: 'team:6' }) }),
+    ).toEqual([]);
   });
 
   it('reports each declared difference, leaving undeclared fields alone', () => {
-    const changes = diffMonitor(existing, { slug: 'nightly-backup', name: 'Backup', muted: true, config: config({ interval: '1 day', maxRuntime: 30, owner: 'user:1' }) });
+    const changes = diffMonitor(existing, {
+      slug: 'nightly-backup',
+      name: 'Backup',
+      muted: true,
+      config: config({ interval: '1 day', maxRuntime: 30, owner: 'user:1' }),
+    });
     expect(changes).toEqual([
       { field: 'name', from: 'Nightly backup', to: 'Backup' },
       { field: 'muted', from: 'false', to: 'true' },

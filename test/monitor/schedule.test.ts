@@ -17,10 +17,8 @@ interface ScheduleVector {
 
 const scheduleVectors = vectors.schedules as ScheduleVector[];
 
-
 // The schedule object cronmon would put on the wire for a flag value.
-const wireSchedule = (input: { schedule?: string; interval?: string }): unknown =>
-  JSON.parse(JSON.stringify(buildMonitorConfig(input, FLAG_LABELS)?.schedule));
+const wireSchedule = (input: { schedule?: string; interval?: string }): unknown => JSON.parse(JSON.stringify(buildMonitorConfig(input, FLAG_LABELS)?.schedule));
 
 describe('schedules against the protocol vectors', () => {
   it('has vectors to check', () => {
@@ -160,9 +158,12 @@ describe('parseCrontab', () => {
 
   it('refuses any field count other than five', () => {
     fc.assert(
-      fc.property(fc.array(fc.constant('*'), { minLength: 1, maxLength: 10 }).filter((a) => a.length !== 5), (fields) => {
-        expect(() => parseCrontab(fields.join(' '), '--schedule')).toThrow(`got ${fields.length}`);
-      }),
+      fc.property(
+        fc.array(fc.constant('*'), { minLength: 1, maxLength: 10 }).filter((a) => a.length !== 5),
+        (fields) => {
+          expect(() => parseCrontab(fields.join(' '), '--schedule')).toThrow(`got ${fields.length}`);
+        },
+      ),
     );
   });
 

@@ -15,7 +15,6 @@ interface SlugVector {
 
 const slugVectors = vectors.monitor_slugs as SlugVector[];
 
-
 describe('slugs against the protocol vectors', () => {
   it('has vectors to check', () => {
     expect(slugVectors.length).toBeGreaterThan(5);
@@ -75,13 +74,32 @@ describe('requireSlug', () => {
 
 // Characters that exercise every branch of the slugify steps.
 const interesting = fc.constantFrom(
-  'a', 'z', 'A', 'Q', '0', '9', '_', '-', ' ', '\t', '\n', '\u001c', '\u001f', '.', '!', '/', 'é', 'ß', 'İ', 'ﬀ', 'Ⅻ', '🦀', '\u0301', 'K',
+  'a',
+  'z',
+  'A',
+  'Q',
+  '0',
+  '9',
+  '_',
+  '-',
+  ' ',
+  '\t',
+  '\n',
+  '\u001c',
+  '\u001f',
+  '.',
+  '!',
+  '/',
+  'é',
+  'ß',
+  'İ',
+  'ﬀ',
+  'Ⅻ',
+  '🦀',
+  '\u0301',
+  'K',
 );
-const slugInput = fc.oneof(
-  fc.string({ unit: interesting, maxLength: 80 }),
-  fc.string({ unit: 'binary', maxLength: 80 }),
-  fc.string({ maxLength: 80 }),
-);
+const slugInput = fc.oneof(fc.string({ unit: interesting, maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 80 }), fc.string({ maxLength: 80 }));
 
 describe('normaliseSlug properties', () => {
   it('is idempotent: Sentry stores exactly what is sent', () => {
@@ -107,9 +125,7 @@ describe('normaliseSlug properties', () => {
   });
 
   it('leaves a canonical slug unchanged', () => {
-    const canonical = fc
-      .stringMatching(/^[a-z0-9]([a-z0-9_-]{0,48}[a-z0-9])?$/)
-      .filter((slug) => !slug.includes('--'));
+    const canonical = fc.stringMatching(/^[a-z0-9]([a-z0-9_-]{0,48}[a-z0-9])?$/).filter((slug) => !slug.includes('--'));
     fc.assert(
       fc.property(canonical, (slug) => {
         expect(normaliseSlug(slug)).toBe(slug);
@@ -140,9 +156,12 @@ describe('normaliseSlug properties', () => {
 describe('isValidApiSlug', () => {
   it('accepts lower-case slugs of 1 to 50 characters that are not only digits', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[a-z0-9_-]{1,50}$/).filter((s) => !/^[0-9]+$/.test(s)), (slug) => {
-        expect(isValidApiSlug(slug)).toBe(true);
-      }),
+      fc.property(
+        fc.stringMatching(/^[a-z0-9_-]{1,50}$/).filter((s) => !/^[0-9]+$/.test(s)),
+        (slug) => {
+          expect(isValidApiSlug(slug)).toBe(true);
+        },
+      ),
     );
   });
 

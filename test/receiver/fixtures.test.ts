@@ -50,13 +50,16 @@ describe('captures of real Sentry clients', () => {
     ]);
   });
 
-  it.each(captures.map((capture) => [capture.scenario, capture] as const))('%s: every request is accepted, and answered as Sentry answered it', (_, capture) => {
-    for (const { expected, answer } of replay(capture)) {
-      expect(answer.records.filter((record) => record.type === 'rejected')).toEqual([]);
-      expect(answer.status).toBe(expected.status);
-      expect(JSON.parse(answer.body)).toEqual(expected.body);
-    }
-  });
+  it.each(captures.map((capture) => [capture.scenario, capture] as const))(
+    '%s: every request is accepted, and answered as Sentry answered it',
+    (_, capture) => {
+      for (const { expected, answer } of replay(capture)) {
+        expect(answer.records.filter((record) => record.type === 'rejected')).toEqual([]);
+        expect(answer.status).toBe(expected.status);
+        expect(JSON.parse(answer.body)).toEqual(expected.body);
+      }
+    },
+  );
 
   const shown = (scenario: string): string[] => {
     const capture = captures.find((c) => c.scenario === scenario);
@@ -81,7 +84,9 @@ describe('captures of real Sentry clients', () => {
   });
 
   it("shows an SDK's exception event with its level, exception and attachment", () => {
-    expect(shown('sentry-node-exception-attachment')).toEqual([expect.stringMatching(/^event {5}- {2}capture-env {2}error {2}"Error: capture: job failed" {2}attachment job-output\.txt 14 B$/)]);
+    expect(shown('sentry-node-exception-attachment')).toEqual([
+      expect.stringMatching(/^event {5}- {2}capture-env {2}error {2}"Error: capture: job failed" {2}attachment job-output\.txt 14 B$/),
+    ]);
   });
 });
 

@@ -3,7 +3,14 @@ import { formatRecord, recordJson } from '../../src/receiver/format.js';
 import type { ReceiverRecord } from '../../src/receiver/ingest.js';
 
 const time = new Date('2026-01-01T03:00:00Z');
-const event = (payload: Record<string, unknown>): ReceiverRecord => ({ type: 'event', time, projectId: '1', eventId: 'a'.repeat(32), event: payload, attachments: [] });
+const event = (payload: Record<string, unknown>): ReceiverRecord => ({
+  type: 'event',
+  time,
+  projectId: '1',
+  eventId: 'a'.repeat(32),
+  event: payload,
+  attachments: [],
+});
 const checkIn = (monitorConfig: Record<string, unknown>): ReceiverRecord => ({
   type: 'check_in',
   time,
@@ -27,7 +34,12 @@ describe('how cronmon listen shows an event', () => {
   });
 
   it("shows an exception event's last exception, as Sentry titles it", () => {
-    const exception = { values: [{ type: 'OSError', value: 'disk full' }, { type: 'BackupFailed', value: 'nightly backup failed' }] };
+    const exception = {
+      values: [
+        { type: 'OSError', value: 'disk full' },
+        { type: 'BackupFailed', value: 'nightly backup failed' },
+      ],
+    };
     expect(recordJson(event({ exception }))).toMatchObject({ message: 'BackupFailed: nightly backup failed' });
     expect(formatRecord(event({ exception }))).toContain('"BackupFailed: nightly backup failed"');
     expect(recordJson(event({ exception: { values: [{ type: 'Error' }] } }))).toMatchObject({ message: 'Error' });
@@ -45,7 +57,9 @@ describe('how cronmon listen shows an event', () => {
 describe('how cronmon listen shows a check-in schedule', () => {
   it('says intervals as people do: every 1 minute, every 10 minutes', () => {
     expect(formatRecord(checkIn({ schedule: { type: 'interval', value: 10, unit: 'minute' } }))).toContain('schedule every 10 minutes');
-    expect(formatRecord(checkIn({ schedule: { type: 'interval', value: 1, unit: 'hour' }, timezone: 'Europe/Vienna' }))).toContain('schedule every 1 hour Europe/Vienna');
+    expect(formatRecord(checkIn({ schedule: { type: 'interval', value: 1, unit: 'hour' }, timezone: 'Europe/Vienna' }))).toContain(
+      'schedule every 1 hour Europe/Vienna',
+    );
     expect(formatRecord(checkIn({ schedule: { type: 'crontab', value: '0 3 * * *' } }))).toContain('schedule 0 3 * * *');
   });
 });

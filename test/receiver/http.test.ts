@@ -9,16 +9,25 @@ import { createIngest } from '../../src/receiver/ingest.js';
 // body decompresses to, and senders that stall are cut off.
 const servers: Server[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(resolve);
-  })));
+  await Promise.all(
+    servers.splice(0).map(
+      (server) =>
+        new Promise((resolve) => {
+          server.closeAllConnections();
+          server.close(resolve);
+        }),
+    ),
+  );
 });
 
 async function start(timeouts?: ServerTimeouts): Promise<{ url: string; port: number; rejections: string[] }> {
   const ingest = createIngest();
   const rejections: string[] = [];
-  const server = createReceiverServer((request) => ingest.handle(request), (status, reason) => rejections.push(`${status} ${reason}`), timeouts);
+  const server = createReceiverServer(
+    (request) => ingest.handle(request),
+    (status, reason) => rejections.push(`${status} ${reason}`),
+    timeouts,
+  );
   servers.push(server);
   const port = await listen(server, 0, '127.0.0.1');
   return { url: `http://127.0.0.1:${port}`, port, rejections };
@@ -26,7 +35,11 @@ async function start(timeouts?: ServerTimeouts): Promise<{ url: string; port: nu
 
 const envelope = `{}\n{"type":"check_in"}\n${JSON.stringify({ monitor_slug: 'zipped', status: 'ok' })}\n`;
 const post = (url: string, body: Buffer, encoding: string) =>
-  fetch(`${url}/api/1/envelope/?sentry_key=public`, { method: 'POST', headers: { 'content-type': 'application/x-sentry-envelope', 'content-encoding': encoding }, body });
+  fetch(`${url}/api/1/envelope/?sentry_key=public`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-sentry-envelope', 'content-encoding': encoding },
+    body,
+  });
 
 // A gzip bomb: a small body of concatenated gzip members (each is 1 MiB of zeros, a kilobyte
 // compressed) that decompresses to `mebibytes` MiB.
@@ -41,7 +54,7 @@ describe('compressed bodies', () => {
     expect((await post(url, gzipSync(envelope), 'gzip')).status).toBe(200);
   });
 
-  it('are refused with 413 once they decompress past relay\'s 200 MiB, however small they are', async () => {
+  it("are refused with 413 once they decompress past relay's 200 MiB, however small they are", async () => {
     const { url, rejections } = await start();
     const body = bomb(MAX_BODY_BYTES / (1024 * 1024) + 10);
     expect(body.length).toBeLessThan(1024 * 1024);

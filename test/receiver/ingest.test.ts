@@ -14,7 +14,12 @@ const checkInEnvelope = (payload: object) => {
   const json = JSON.stringify(payload);
   return `{}\n{"type":"check_in","length":${Buffer.byteLength(json)}}\n${json}\n`;
 };
-const open = { check_in_id: 'a460c25ff2554577b920fcfacae4e5eb', monitor_slug: 'backup', status: 'in_progress', monitor_config: { schedule: { type: 'crontab', value: '@daily' } } };
+const open = {
+  check_in_id: 'a460c25ff2554577b920fcfacae4e5eb',
+  monitor_slug: 'backup',
+  status: 'in_progress',
+  monitor_config: { schedule: { type: 'crontab', value: '@daily' } },
+};
 
 describe('the envelope endpoint', () => {
   it('accepts every vector envelope at its URL with 200', () => {
@@ -22,7 +27,9 @@ describe('the envelope endpoint', () => {
       // Each vector is its own scenario (they share one check-in id).
       const ingest = createIngest({ key: KEY, projectId: '4505229541441536' });
       const url = new URL(vector.url);
-      const answer = ingest.handle(request(url.pathname + url.search, vector.body, Object.fromEntries(Object.entries(vector.headers).map(([k, v]) => [k.toLowerCase(), v]))));
+      const answer = ingest.handle(
+        request(url.pathname + url.search, vector.body, Object.fromEntries(Object.entries(vector.headers).map(([k, v]) => [k.toLowerCase(), v]))),
+      );
       expect(answer.status, answer.body).toBe(200);
       expect(answer.records.filter((record) => record.type === 'rejected')).toEqual([]);
     }
@@ -46,7 +53,9 @@ describe('the envelope endpoint', () => {
     const big = checkInEnvelope({ ...open, pad: 'x'.repeat(100 * 1024) });
     expect(ingest.handle(request(`/api/1/envelope/${auth}`, big)).status).toBe(413);
     expect(ingest.handle(request(`/api/1/envelope/${auth}`, '{}\n{"type":"attachment","length":1,"filename":"a"}\na\n')).status).toBe(400);
-    expect(ingest.handle(request(`/api/1/envelope/${auth}`, '{"event_id":"a460c25ff2554577b920fcfacae4e5eb"}\n{"type":"attachment","length":1}\na\n')).status).toBe(400);
+    expect(
+      ingest.handle(request(`/api/1/envelope/${auth}`, '{"event_id":"a460c25ff2554577b920fcfacae4e5eb"}\n{"type":"attachment","length":1}\na\n')).status,
+    ).toBe(400);
     expect(ingest.handle(request(`/api/1/nope/${auth}`)).status).toBe(404);
   });
 
@@ -63,7 +72,9 @@ describe('the envelope endpoint', () => {
     const body = `{"event_id":"${'b'.repeat(32)}"}\n{"type":"event","length":${event.length}}\n${event}\n{"type":"attachment","length":3,"filename":"output-tail.log","content_type":"text/plain"}\na\nb\n`;
     const answer = ingest.handle(request(`/api/1/envelope/${auth}`, body));
     expect(answer.status).toBe(200);
-    expect(answer.records).toMatchObject([{ type: 'event', eventId: 'b'.repeat(32), attachments: [{ filename: 'output-tail.log', size: 3, contentType: 'text/plain' }] }]);
+    expect(answer.records).toMatchObject([
+      { type: 'event', eventId: 'b'.repeat(32), attachments: [{ filename: 'output-tail.log', size: 3, contentType: 'text/plain' }] },
+    ]);
   });
 
   it('answers with the event id as relay does: 32 lowercase hex digits, however it was sent', () => {
@@ -82,9 +93,15 @@ describe('Sentry processing rules', () => {
   it('drops the seventh check-in of a minute for one monitor environment', () => {
     const ingest = createIngest();
     const now = new Date('2026-01-01T03:00:10Z');
-    const statuses = Array.from({ length: 7 }, () => ingest.handle(request(`/api/1/envelope/${auth}`, checkInEnvelope({ monitor_slug: 'fast', status: 'ok' })), now).records[0]?.type);
+    const statuses = Array.from(
+      { length: 7 },
+      () => ingest.handle(request(`/api/1/envelope/${auth}`, checkInEnvelope({ monitor_slug: 'fast', status: 'ok' })), now).records[0]?.type,
+    );
     expect(statuses).toEqual([...Array<string>(6).fill('check_in'), 'rejected']);
-    const nextMinute = ingest.handle(request(`/api/1/envelope/${auth}`, checkInEnvelope({ monitor_slug: 'fast', status: 'ok' })), new Date('2026-01-01T03:01:00Z'));
+    const nextMinute = ingest.handle(
+      request(`/api/1/envelope/${auth}`, checkInEnvelope({ monitor_slug: 'fast', status: 'ok' })),
+      new Date('2026-01-01T03:01:00Z'),
+    );
     expect(nextMinute.records[0]?.type).toBe('check_in');
   });
 
@@ -132,7 +149,9 @@ describe('notes on what Sentry ignores', () => {
   it('does not count a field as noted on a check-in that was dropped', () => {
     const ingest = createIngest();
     const send = (payload: object) => ingest.handle(request(`/api/1/envelope/${auth}`, checkInEnvelope(payload))).records[0];
-    expect(send(sdkCheckIn('1'.repeat(32), { monitor_config: { schedule: { type: 'crontab', value: '@daily' }, timezone: 'Mars/Olympus' } }))).toMatchObject({ type: 'rejected' });
+    expect(send(sdkCheckIn('1'.repeat(32), { monitor_config: { schedule: { type: 'crontab', value: '@daily' }, timezone: 'Mars/Olympus' } }))).toMatchObject({
+      type: 'rejected',
+    });
     expect(notesOf(ingest, sdkCheckIn('2'.repeat(32)))).toEqual(['Sentry ignores release']);
   });
 });
@@ -148,7 +167,12 @@ describe('what the receiver remembers', () => {
     expect(send(closed)).toMatchObject({ type: 'rejected', reason: expect.stringContaining('already closed') });
     // One check-in each for many more monitors: a new run id, monitor and minute bucket each.
     for (let i = 0; i <= MAX_TRACKED; i++) {
-      send({ check_in_id: i.toString(16).padStart(32, '0'), monitor_slug: `m${i}`, status: 'ok', monitor_config: { schedule: { type: 'interval', value: 1, unit: 'hour' } } });
+      send({
+        check_in_id: i.toString(16).padStart(32, '0'),
+        monitor_slug: `m${i}`,
+        status: 'ok',
+        monitor_config: { schedule: { type: 'interval', value: 1, unit: 'hour' } },
+      });
     }
     // The first run and its monitor are forgotten, as if the receiver had restarted.
     expect(send(closed)).toMatchObject({ type: 'check_in', notes: [expect.stringContaining('unless monitor backup already exists')] });
@@ -165,7 +189,9 @@ describe('the HTTP cron endpoint', () => {
 
   it('takes a JSON check-in whose slug the path overrides', () => {
     const ingest = createIngest();
-    const answer = ingest.handle(request(`/api/1/cron/from-path/${auth}`, JSON.stringify({ ...open, monitor_slug: 'ignored' }), { 'content-type': 'application/json' }));
+    const answer = ingest.handle(
+      request(`/api/1/cron/from-path/${auth}`, JSON.stringify({ ...open, monitor_slug: 'ignored' }), { 'content-type': 'application/json' }),
+    );
     expect(answer.status).toBe(202);
     expect(answer.records).toMatchObject([{ type: 'check_in', slug: 'from-path', monitorConfig: open.monitor_config }]);
   });

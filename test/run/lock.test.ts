@@ -92,7 +92,9 @@ describe.each(mechanisms)('acquireLock (%s)', (mechanism) => {
     expect(lock.file).toBe(join(dir, 'cache', 'locks', `${opts.slug}@production.lock`));
     expect(JSON.parse(readFileSync(lock.file, 'utf8'))).toMatchObject({ pid: process.pid, slug: opts.slug, environment: 'production' });
     const message = await busy(opts);
-    expect(message).toMatch(new RegExp(`^${opts.slug} \\(production\\) is already running \\(pid ${process.pid}, since \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\); not started$`));
+    expect(message).toMatch(
+      new RegExp(`^${opts.slug} \\(production\\) is already running \\(pid ${process.pid}, since \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\); not started$`),
+    );
     lock.release();
     expect(existsSync(lock.file)).toBe(false);
     await take(opts);
@@ -137,7 +139,11 @@ describe.each(mechanisms)('acquireLock (%s)', (mechanism) => {
     const first = await take(opts);
     const waiting = [1, 2, 3].map(() => holdInChild({ ...opts, waitMs: 20_000 }));
     const holders = new Set<ChildProcess>();
-    for (const { locked } of waiting) void locked.then((child) => holders.add(child), () => {});
+    for (const { locked } of waiting)
+      void locked.then(
+        (child) => holders.add(child),
+        () => {},
+      );
     first.release();
     const winner = await Promise.any(waiting.map((w) => w.locked));
     expect(await busy(opts)).toContain(`(pid ${winner.pid}, since `);
@@ -285,7 +291,10 @@ describe('the default lock', () => {
     // A holder that dies without closing leaves its socket file behind.
     const first = await take({ slug, environment: 'production', waitMs: 0, cacheDir });
     const socket = readdirSync(locks).find((name) => name.endsWith('.sock')) ?? '';
-    const killed = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(join(locks, `${socket}.x`))}, () => process.exit(0))`]);
+    const killed = spawn(process.execPath, [
+      '-e',
+      `require('net').createServer().listen(${JSON.stringify(join(locks, `${socket}.x`))}, () => process.exit(0))`,
+    ]);
     await new Promise((resolve) => killed.once('exit', resolve));
     first.release();
     renameSync(join(locks, `${socket}.x`), join(locks, socket));
@@ -304,7 +313,9 @@ describe('--lock FILE', () => {
   it('is refused in a directory every user can write without the sticky bit, and allowed with it', async () => {
     const open = mkdtempSync(join(dir, 'open-'));
     chmodSync(open, 0o777);
-    const error: unknown = await acquireLock({ slug: uniqueSlug(), environment: 'production', waitMs: 0, cacheDir: dir, file: join(open, 'x.lock') }).catch((reason: unknown) => reason);
+    const error: unknown = await acquireLock({ slug: uniqueSlug(), environment: 'production', waitMs: 0, cacheDir: dir, file: join(open, 'x.lock') }).catch(
+      (reason: unknown) => reason,
+    );
     expect((error as Error).message).toMatch(/can be written by every user and has no sticky bit/);
     chmodSync(open, 0o1777);
     await take({ slug: uniqueSlug(), environment: 'production', waitMs: 0, cacheDir: dir, file: join(open, 'x.lock') });
@@ -315,7 +326,9 @@ describe('--lock FILE', () => {
     writeFileSync(target, 'precious\n');
     const link = join(dir, `link-lock-${counter}`);
     symlinkSync(target, link);
-    const error: unknown = await acquireLock({ slug: uniqueSlug(), environment: 'production', waitMs: 0, cacheDir: dir, file: link }).catch((reason: unknown) => reason);
+    const error: unknown = await acquireLock({ slug: uniqueSlug(), environment: 'production', waitMs: 0, cacheDir: dir, file: link }).catch(
+      (reason: unknown) => reason,
+    );
     expect(isCronmonError(error) && error.code).toBe('usage');
     expect(readFileSync(target, 'utf8')).toBe('precious\n');
   });

@@ -87,7 +87,11 @@ describe('runMonitoredJob with a recording sender', () => {
     const rec = recording();
     const code = await runMonitoredJob(options({ command: ['sh', '-c', 'echo last words; exit 3'], logOn: 'error', tailBytes: 1000 }), rec.hooks);
     expect(code).toBe(3);
-    expect(rec.sent.map((s) => [s.label, s.categories])).toEqual([['open check-in', ['monitor']], ['close check-in', ['monitor']], ['output log', ['error']]]);
+    expect(rec.sent.map((s) => [s.label, s.categories])).toEqual([
+      ['open check-in', ['monitor']],
+      ['close check-in', ['monitor']],
+      ['output log', ['error']],
+    ]);
     expect(checkInOf(rec.sent[1]?.body ?? '')).toMatchObject({ status: 'error' });
     expect(rec.sent[2]?.body).toContain('last words');
     // The open (in flight at the job's end), the close and the log share one deadline.

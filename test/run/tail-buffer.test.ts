@@ -20,10 +20,9 @@ const tailOf = (capacity: number, ...chunks: Uint8Array[]) => {
 
 // Plenty of UTF-8 continuation bytes, so the boundary rule is exercised and not only reached by luck.
 const byte = fc.oneof(fc.integer({ min: 0x80, max: 0xbf }), fc.integer({ min: 0, max: 255 }));
-const chunk = fc.oneof(
-  { weight: 4, arbitrary: fc.array(byte, { maxLength: 300 }) },
-  { weight: 1, arbitrary: fc.array(byte, { minLength: 4000, maxLength: 6000 }) },
-).map((bytes) => Uint8Array.from(bytes));
+const chunk = fc
+  .oneof({ weight: 4, arbitrary: fc.array(byte, { maxLength: 300 }) }, { weight: 1, arbitrary: fc.array(byte, { minLength: 4000, maxLength: 6000 }) })
+  .map((bytes) => Uint8Array.from(bytes));
 const capacity = fc.oneof(fc.constantFrom(0, 1, 2, 3, 4, 4096), fc.integer({ min: 0, max: 4096 }));
 
 describe('TailBuffer', () => {

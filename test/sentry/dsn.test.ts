@@ -92,8 +92,25 @@ const dsnLike = fc.record({
   path: fc.array(fc.oneof(fc.constantFrom('sentry', '..', '.', '', 'a#b', 'a?b', 'a%2F'), fc.string({ maxLength: 4 })), { maxLength: 3 }),
   project: fc.oneof(fc.constantFrom('42', '0', '123abc', '', '42/'), fc.string({ maxLength: 6 })),
 });
-const composed = ({ space, protocol, key, secret, host, port, path, project }: { space: string; protocol: string; key: string; secret: string; host: string; port: string; path: string[]; project: string }) =>
-  `${space}${protocol}://${key}${secret}@${host}${port}/${[...path, project].join('/')}${space}`;
+const composed = ({
+  space,
+  protocol,
+  key,
+  secret,
+  host,
+  port,
+  path,
+  project,
+}: {
+  space: string;
+  protocol: string;
+  key: string;
+  secret: string;
+  host: string;
+  port: string;
+  path: string[];
+  project: string;
+}) => `${space}${protocol}://${key}${secret}@${host}${port}/${[...path, project].join('/')}${space}`;
 
 describe('parseDsn on anything', () => {
   const check = (text: string, key?: string) => {
@@ -111,8 +128,14 @@ describe('parseDsn on anything', () => {
   };
 
   it('never prints, never names the key, and accepts only DSNs that round-trip', () => {
-    fc.assert(fc.property(dsnLike, (parts) => check(composed(parts), parts.key)), { numRuns: 2000 });
-    fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => check(text)), { numRuns: 500 });
+    fc.assert(
+      fc.property(dsnLike, (parts) => check(composed(parts), parts.key)),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => check(text)),
+      { numRuns: 500 },
+    );
   });
 
   it('rejects a user part with more than one colon without printing it (what @sentry/core would log)', () => {

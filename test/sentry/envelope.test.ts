@@ -62,8 +62,17 @@ describe('envelopes are byte-for-byte the protocol vectors', () => {
   it('keeps binary output bytes exact and counts them as bytes', () => {
     const tail = Buffer.from([0, 255, 10, 13, 0xe2, 0x82, 0xac]);
     const event = buildFailureEvent({
-      eventId: '9ec79c33ec9942ab8353589fcb2e04dc', spanId: 'b0e6f15b45c36b12', traceId: TRACE_ID, endedAt: new Date(0),
-      slug: 's', environment: 'production', failed: true, message: 'm', exitCode: 1, command: ['x'], durationMs: 1,
+      eventId: '9ec79c33ec9942ab8353589fcb2e04dc',
+      spanId: 'b0e6f15b45c36b12',
+      traceId: TRACE_ID,
+      endedAt: new Date(0),
+      slug: 's',
+      environment: 'production',
+      failed: true,
+      message: 'm',
+      exitCode: 1,
+      command: ['x'],
+      durationMs: 1,
     });
     const bytes = eventEnvelope(event, [{ filename: 'output-tail.log', contentType: 'text/plain', data: tail }], new Date(0));
     const header = Buffer.from('"length":7,"filename":"output-tail.log"');

@@ -41,7 +41,11 @@ describe('ResponseReader', () => {
     fc.assert(
       fc.property(fc.string(), fc.array(fc.nat(), { maxLength: 8 }), (body, cuts) => {
         const bytes = Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-        expect(read(splitAt(bytes, cuts), { closes: false })).toEqual({ status: 200, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }, body });
+        expect(read(splitAt(bytes, cuts), { closes: false })).toEqual({
+          status: 200,
+          headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+          body,
+        });
       }),
     );
   });
@@ -72,7 +76,9 @@ describe('ResponseReader', () => {
   });
 
   it('joins repeated headers and keeps set-cookie apart', () => {
-    const response = read([Buffer.from('HTTP/1.1 200 OK\r\nLink: <a>\r\nlink: <b>\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 0\r\n\r\n')], { closes: false });
+    const response = read([Buffer.from('HTTP/1.1 200 OK\r\nLink: <a>\r\nlink: <b>\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 0\r\n\r\n')], {
+      closes: false,
+    });
     expect(response?.headers).toMatchObject({ link: '<a>, <b>', 'set-cookie': ['a=1', 'b=2'] });
   });
 
@@ -93,7 +99,12 @@ describe('ResponseReader', () => {
 
 describe('formatRequest', () => {
   it('writes the request line, Host with a non-default port, the length and Connection: close', () => {
-    const bytes = formatRequest('POST', new URL('http://127.0.0.1:9000/api/1/envelope/?sentry_key=k'), { 'Content-Type': 'application/x-sentry-envelope' }, Buffer.from('{}'));
+    const bytes = formatRequest(
+      'POST',
+      new URL('http://127.0.0.1:9000/api/1/envelope/?sentry_key=k'),
+      { 'Content-Type': 'application/x-sentry-envelope' },
+      Buffer.from('{}'),
+    );
     expect(bytes.toString()).toBe(
       'POST /api/1/envelope/?sentry_key=k HTTP/1.1\r\nHost: 127.0.0.1:9000\r\nContent-Type: application/x-sentry-envelope\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}',
     );

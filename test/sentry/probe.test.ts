@@ -26,7 +26,10 @@ describe('the probe envelope', () => {
     const { headers, items } = parseEnvelope(probeEnvelope(sentAt));
     expect(headers).toEqual({ sent_at: '2026-03-01T12:00:00.250Z', sdk: { name: 'cronmon', version: expect.any(String) } });
     expect(items.map((item) => [item.headers, JSON.parse(item.payload.toString())])).toEqual([
-      [{ type: 'client_report', length: 46 }, { timestamp: 1772366400, discarded_events: [] }],
+      [
+        { type: 'client_report', length: 46 },
+        { timestamp: 1772366400, discarded_events: [] },
+      ],
     ]);
   });
 });
@@ -43,7 +46,11 @@ describe('probeIngest', () => {
     expect(probe.midpointMs).toBeLessThanOrEqual(Date.now());
     expect(sentry.records.length).toBe(records);
     expect(sentry.requests.at(-1)?.url.pathname).toBe('/api/42/envelope/');
-    expect(lines).toEqual([expect.stringMatching(/^POST http:\/\/127\.0\.0\.1:\d+\/api\/42\/envelope\/\?sentry_version=7&sentry_key=\*\*\*&sentry_client=cronmon%2F[\d.]+ \(probe\) → 200 in \d+ ms$/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^POST http:\/\/127\.0\.0\.1:\d+\/api\/42\/envelope\/\?sentry_version=7&sentry_key=\*\*\*&sentry_client=cronmon%2F[\d.]+ \(probe\) → 200 in \d+ ms$/,
+      ),
+    ]);
     expect(lines.join('')).not.toContain(sentry.key);
   });
 

@@ -21,7 +21,10 @@ describe('parseProxy', () => {
 
   it('refuses what it cannot talk to, masking credentials', () => {
     for (const [value, message] of [
-      ['socks5://user:hunter2@proxy:1080', 'the proxy socks5://***@proxy:1080 from HTTPS_PROXY is a socks5 proxy; cronmon talks to http:// and https:// proxies'],
+      [
+        'socks5://user:hunter2@proxy:1080',
+        'the proxy socks5://***@proxy:1080 from HTTPS_PROXY is a socks5 proxy; cronmon talks to http:// and https:// proxies',
+      ],
       ['http://user:hunter2@[::1', 'the proxy http://***@[::1 from HTTPS_PROXY is not a URL (expected http://host:port)'],
       ['http://:99999', 'the proxy http://:99999 from HTTPS_PROXY is not a URL (expected http://host:port)'],
     ] as const) {
@@ -31,28 +34,46 @@ describe('parseProxy', () => {
 
   it('never shows a password, whatever the URL looks like', () => {
     const secret = fc.string({ minLength: 4 }).filter((s) => !s.includes('@') && s.trim() === s && s.length > 3);
-    fc.assert(fc.property(fc.constantFrom('http://', 'https://', ''), secret, fc.constantFrom('proxy.corp:3128', '127.0.0.1', '[::1]:8080'), (scheme, password, host) => {
-      const text = `${scheme}user:${encodeURIComponent(password)}@${host}`;
-      expect(maskProxy(text)).not.toContain(encodeURIComponent(password));
-      let shown: string;
-      try {
-        shown = from(text).label;
-      } catch (error) {
-        shown = (error as Error).message;
-      }
-      expect(shown).not.toContain(encodeURIComponent(password));
-      expect(shown).not.toContain('user');
-    }));
+    fc.assert(
+      fc.property(
+        fc.constantFrom('http://', 'https://', ''),
+        secret,
+        fc.constantFrom('proxy.corp:3128', '127.0.0.1', '[::1]:8080'),
+        (scheme, password, host) => {
+          const text = `${scheme}user:${encodeURIComponent(password)}@${host}`;
+          expect(maskProxy(text)).not.toContain(encodeURIComponent(password));
+          let shown: string;
+          try {
+            shown = from(text).label;
+          } catch (error) {
+            shown = (error as Error).message;
+          }
+          expect(shown).not.toContain(encodeURIComponent(password));
+          expect(shown).not.toContain('user');
+        },
+      ),
+    );
   });
 });
 
 describe('refusal', () => {
   const route = from('http://u:p@proxy.corp:3128');
   it('says what a CONNECT refusal means and whether to try again', () => {
-    expect(refusal(407, 'sentry.io:443', route)).toMatchObject({ message: 'proxy http://***@proxy.corp:3128 (HTTPS_PROXY) refused its credentials (407)', transient: false });
-    expect(refusal(407, 'sentry.io:443', from('proxy.corp:3128')).message).toBe('proxy http://proxy.corp:3128 (HTTPS_PROXY) asks for credentials (407): put them in the proxy URL, http://user:password@host:port');
-    expect(refusal(403, 'sentry.io:443', route)).toMatchObject({ message: 'proxy http://***@proxy.corp:3128 (HTTPS_PROXY) refused the connection to sentry.io:443 (403)', transient: false });
-    expect(refusal(503, 'sentry.io:443', route)).toMatchObject({ message: 'proxy http://***@proxy.corp:3128 (HTTPS_PROXY) answered 503 to CONNECT sentry.io:443', transient: true });
+    expect(refusal(407, 'sentry.io:443', route)).toMatchObject({
+      message: 'proxy http://***@proxy.corp:3128 (HTTPS_PROXY) refused its credentials (407)',
+      transient: false,
+    });
+    expect(refusal(407, 'sentry.io:443', from('proxy.corp:3128')).message).toBe(
+      'proxy http://proxy.corp:3128 (HTTPS_PROXY) asks for credentials (407): put them in the proxy URL, http://user:password@host:port',
+    );
+    expect(refusal(403, 'sentry.io:443', route)).toMatchObject({
+      message: 'proxy http://***@proxy.corp:3128 (HTTPS_PROXY) refused the connection to sentry.io:443 (403)',
+      transient: false,
+    });
+    expect(refusal(503, 'sentry.io:443', route)).toMatchObject({
+      message: 'proxy http://***@proxy.corp:3128 (HTTPS_PROXY) answered 503 to CONNECT sentry.io:443',
+      transient: true,
+    });
     expect(refusal(404, 'sentry.io:443', route).transient).toBe(false);
   });
 });

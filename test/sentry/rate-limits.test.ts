@@ -15,7 +15,9 @@ describe('parseRateLimits against the protocol vectors', () => {
       const { status, 'X-Sentry-Rate-Limits': rateLimits, 'Retry-After': retryAfter } = vector.input;
       const limits = parseRateLimits({ status, rateLimits, retryAfter }, NOW);
       // The vectors write every category as '*', which @sentry/core (and cronmon) calls 'all'.
-      const inSeconds = Object.fromEntries(Object.entries(limits).map(([category, deadline]) => [category === 'all' ? '*' : category, (deadline - NOW) / 1000]));
+      const inSeconds = Object.fromEntries(
+        Object.entries(limits).map(([category, deadline]) => [category === 'all' ? '*' : category, (deadline - NOW) / 1000]),
+      );
       expect(inSeconds).toEqual(vector.expected);
     });
   }

@@ -84,8 +84,17 @@ describe('createReporter retries', () => {
 describe('createReporter compression', () => {
   const outputLog = (bytes: number) => {
     const event = buildFailureEvent({
-      eventId: newId(), spanId: randomHex(16), traceId: newId(), endedAt: new Date(), slug: `log-${bytes}`, environment: 'production',
-      failed: true, message: 'failed', exitCode: 1, command: ['job'], durationMs: 5,
+      eventId: newId(),
+      spanId: randomHex(16),
+      traceId: newId(),
+      endedAt: new Date(),
+      slug: `log-${bytes}`,
+      environment: 'production',
+      failed: true,
+      message: 'failed',
+      exitCode: 1,
+      command: ['job'],
+      durationMs: 5,
     });
     return eventEnvelope(event, [{ filename: 'output-tail.log', contentType: 'text/plain', data: Buffer.alloc(bytes, 'x') }], new Date());
   };

@@ -12,7 +12,8 @@ describe('what is retried', () => {
 
   it('refused, reset and hung-up connections, a resolver that could not answer, a proxy 5xx; not a host that does not exist', () => {
     for (const code of ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EAI_AGAIN']) expect(isTransient(Object.assign(new Error(code), { code }))).toBe(true);
-    for (const code of ['ENOTFOUND', 'ETIMEDOUT', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', undefined]) expect(isTransient(Object.assign(new Error('x'), { code }))).toBe(false);
+    for (const code of ['ENOTFOUND', 'ETIMEDOUT', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', undefined])
+      expect(isTransient(Object.assign(new Error('x'), { code }))).toBe(false);
     expect(isTransient(new ProxyFailure('proxy answered 503', true))).toBe(true);
     expect(isTransient(new ProxyFailure('proxy refused (407)'))).toBe(false);
   });
@@ -21,12 +22,14 @@ describe('what is retried', () => {
 describe('retryWait', () => {
   it('starts at about 200 ms and doubles, with jitter of at most 20 %, up to 5 s', () => {
     const long = new Deadline(600_000);
-    fc.assert(fc.property(fc.integer({ min: 1, max: 20 }), fc.double({ min: 0, max: 0.999_999, noNaN: true }), (retry, random) => {
-      const base = Math.min(5000, 200 * 2 ** (retry - 1));
-      const wait = retryWait(retry, long, () => random) ?? -1;
-      expect(wait).toBeGreaterThanOrEqual(Math.floor(base * 0.8));
-      expect(wait).toBeLessThanOrEqual(Math.ceil(base * 1.2));
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 20 }), fc.double({ min: 0, max: 0.999_999, noNaN: true }), (retry, random) => {
+        const base = Math.min(5000, 200 * 2 ** (retry - 1));
+        const wait = retryWait(retry, long, () => random) ?? -1;
+        expect(wait).toBeGreaterThanOrEqual(Math.floor(base * 0.8));
+        expect(wait).toBeLessThanOrEqual(Math.ceil(base * 1.2));
+      }),
+    );
   });
 
   it('gives up when the deadline leaves no room for the wait and one more attempt', () => {
@@ -39,18 +42,25 @@ describe('withRetries', () => {
   const failing = (code: string) => Object.assign(new Error(code), { code });
 
   it('tries again while the outcome is worth it, and resolves with the first that is not', async () => {
-    const answers: Outcome<number>[] = [{ ok: false, error: failing('ECONNRESET') }, { ok: true, value: 503 }, { ok: true, value: 200 }];
+    const answers: Outcome<number>[] = [
+      { ok: false, error: failing('ECONNRESET') },
+      { ok: true, value: 503 },
+      { ok: true, value: 200 },
+    ];
     const seen: [number, number | undefined][] = [];
-    const result = await withRetries(async () => {
-      const next = answers.shift();
-      if (!next) throw new Error('called once too often');
-      if (!next.ok) throw next.error;
-      return next.value;
-    }, {
-      deadline: new Deadline(10_000),
-      retryable: (outcome) => (outcome.ok ? isRetryStatus(outcome.value) : isTransient(outcome.error)),
-      onAttempt: (_, attempt, _ms, retryInMs) => seen.push([attempt, retryInMs]),
-    });
+    const result = await withRetries(
+      async () => {
+        const next = answers.shift();
+        if (!next) throw new Error('called once too often');
+        if (!next.ok) throw next.error;
+        return next.value;
+      },
+      {
+        deadline: new Deadline(10_000),
+        retryable: (outcome) => (outcome.ok ? isRetryStatus(outcome.value) : isTransient(outcome.error)),
+        onAttempt: (_, attempt, _ms, retryInMs) => seen.push([attempt, retryInMs]),
+      },
+    );
     expect(result).toBe(200);
     expect(seen.map(([attempt]) => attempt)).toEqual([1, 2, 3]);
     expect(seen[2]?.[1]).toBeUndefined();
@@ -59,10 +69,13 @@ describe('withRetries', () => {
 
   it('rejects with the last error when it is not worth retrying, after one attempt', async () => {
     let calls = 0;
-    const error = await withRetries(async () => {
-      calls++;
-      throw failing('ENOTFOUND');
-    }, { deadline: new Deadline(10_000), retryable: (outcome) => !outcome.ok && isTransient(outcome.error) }).catch((caught: unknown) => caught);
+    const error = await withRetries(
+      async () => {
+        calls++;
+        throw failing('ENOTFOUND');
+      },
+      { deadline: new Deadline(10_000), retryable: (outcome) => !outcome.ok && isTransient(outcome.error) },
+    ).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'ENOTFOUND' });
     expect(calls).toBe(1);
   });

@@ -27,10 +27,15 @@ const keep = <T extends { close(): Promise<void> }>(server: T): T => {
 };
 
 const trusted = (extra: Partial<Network> = {}): Network => ({ headers: {}, trust: { certFile: certs.caFile }, ...extra });
-const viaProxy = (proxy: string, extra: Partial<Network> = {}): Network => trusted({ proxy: { https: { value: proxy, source: 'HTTPS_PROXY' }, http: { value: proxy, source: 'HTTP_PROXY' } }, ...extra });
+const viaProxy = (proxy: string, extra: Partial<Network> = {}): Network =>
+  trusted({ proxy: { https: { value: proxy, source: 'HTTPS_PROXY' }, http: { value: proxy, source: 'HTTP_PROXY' } }, ...extra });
 const get = (url: string, network: Network, options: Partial<RequestOptions> = {}) =>
   httpRequest('GET', url, { headers: {}, body: Buffer.alloc(0), deadline: new Deadline(5000), network, ...options });
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 const tlsSentry = (cert = certs.server, extra: Parameters<typeof startSentryServer>[0] = {}) => startSentryServer({ tls: cert, ...extra }).then(keep);
 const ORG_URL = (port: number, host = '127.0.0.1', scheme = 'https') => `${scheme}://${host}:${port}/api/0/organizations/acme/`;
 
@@ -48,10 +53,19 @@ describe('through a forward proxy', () => {
   it('tunnels https with CONNECT and Basic auth, then TLS with the target name as SNI', async () => {
     const sentry = await tlsSentry();
     const proxy = keep(await startForwardProxy({ user: 'cron', password: 'hunter2' }));
-    const response = await get(ORG_URL(sentry.port, 'sentry.test'), viaProxy(proxy.urlWithCredentials), { headers: { Authorization: `Bearer ${sentry.token}` } });
+    const response = await get(ORG_URL(sentry.port, 'sentry.test'), viaProxy(proxy.urlWithCredentials), {
+      headers: { Authorization: `Bearer ${sentry.token}` },
+    });
     expect(response.status).toBe(200);
     expect(response.via).toBe(`proxy http://***@127.0.0.1:${new URL(proxy.url).port} (HTTPS_PROXY)`);
-    expect(proxy.requests).toEqual([{ method: 'CONNECT', target: `sentry.test:${sentry.port}`, host: `sentry.test:${sentry.port}`, authorization: `Basic ${Buffer.from('cron:hunter2').toString('base64')}` }]);
+    expect(proxy.requests).toEqual([
+      {
+        method: 'CONNECT',
+        target: `sentry.test:${sentry.port}`,
+        host: `sentry.test:${sentry.port}`,
+        authorization: `Basic ${Buffer.from('cron:hunter2').toString('base64')}`,
+      },
+    ]);
     expect(sentry.serverNames).toEqual(['sentry.test']);
   });
 
@@ -79,12 +93,16 @@ describe('through a forward proxy', () => {
     const url = ORG_URL(sentry.port, 'sentry.test');
     const wrong = proxy.urlWithCredentials.replace('hunter2', 'wrong');
     expect(describeNetworkError(await failure(get(url, viaProxy(wrong))), 'h')).toBe(`${shown} refused its credentials (407)`);
-    expect(describeNetworkError(await failure(get(url, viaProxy(proxy.url))), 'h')).toBe(`proxy http://127.0.0.1:${new URL(proxy.url).port} (HTTPS_PROXY) asks for credentials (407): put them in the proxy URL, http://user:password@host:port`);
+    expect(describeNetworkError(await failure(get(url, viaProxy(proxy.url))), 'h')).toBe(
+      `proxy http://127.0.0.1:${new URL(proxy.url).port} (HTTPS_PROXY) asks for credentials (407): put them in the proxy URL, http://user:password@host:port`,
+    );
     // Absolute form: the 407 comes as the answer to the request itself.
     const plain = await failure(get(`http://sentry.test:${sentry.port}/`, viaProxy(wrong)));
     expect(plain).toBeInstanceOf(ProxyFailure);
     proxy.setMode('refuse');
-    expect(describeNetworkError(await failure(get(url, viaProxy(proxy.urlWithCredentials))), 'h')).toBe(`${shown} refused the connection to sentry.test:${sentry.port} (403)`);
+    expect(describeNetworkError(await failure(get(url, viaProxy(proxy.urlWithCredentials))), 'h')).toBe(
+      `${shown} refused the connection to sentry.test:${sentry.port} (403)`,
+    );
     proxy.setMode('reset');
     const reset = await failure(get(url, viaProxy(proxy.urlWithCredentials)));
     expect(describeNetworkError(reset, 'h')).toBe(`connection reset by ${shown}`);
@@ -124,11 +142,14 @@ describe('keep-alive', () => {
   it('opens a new connection when the server closed the idle one, or answered Connection: close', async () => {
     let connections = 0;
     let requests = 0;
-    const { url, server } = await httpServer((_request, response) => {
-      requests++;
-      // Every second answer closes the connection.
-      response.writeHead(200, requests % 2 === 0 ? { Connection: 'close' } : {}).end('ok');
-    }, () => connections++);
+    const { url, server } = await httpServer(
+      (_request, response) => {
+        requests++;
+        // Every second answer closes the connection.
+        response.writeHead(200, requests % 2 === 0 ? { Connection: 'close' } : {}).end('ok');
+      },
+      () => connections++,
+    );
     const pool = new ConnectionPool();
     for (let i = 0; i < 4; i++) expect((await get(url, { headers: {} }, { pool })).body).toBe('ok');
     expect(connections).toBe(2);
@@ -170,10 +191,18 @@ describe('trust', () => {
 
   it('says in one line what is wrong with a certificate and how to fix it', async () => {
     const port = (text: string) => text.replace(/:\d+/g, ':PORT');
-    expect(port(await tlsFailure(certs.server, { headers: {} }))).toBe('the certificate of 127.0.0.1:PORT is signed by an unknown CA; trust its CA with SSL_CERT_FILE=/path/ca.pem or NODE_EXTRA_CA_CERTS=/path/ca.pem');
-    expect(port(await tlsFailure(certs.selfSigned, trusted()))).toBe('the certificate of 127.0.0.1:PORT is self-signed; trust it with SSL_CERT_FILE=/path/cert.pem or NODE_EXTRA_CA_CERTS=/path/cert.pem');
-    expect(port(await tlsFailure(certs.expired, trusted()))).toBe("the certificate of 127.0.0.1:PORT has expired; it must be renewed on the server (or this machine's clock is wrong)");
-    expect(port(await tlsFailure(certs.wrongHost, trusted()))).toBe('the certificate of 127.0.0.1:PORT is for another host (DNS:other.test); use a host name it names in the DSN or --url');
+    expect(port(await tlsFailure(certs.server, { headers: {} }))).toBe(
+      'the certificate of 127.0.0.1:PORT is signed by an unknown CA; trust its CA with SSL_CERT_FILE=/path/ca.pem or NODE_EXTRA_CA_CERTS=/path/ca.pem',
+    );
+    expect(port(await tlsFailure(certs.selfSigned, trusted()))).toBe(
+      'the certificate of 127.0.0.1:PORT is self-signed; trust it with SSL_CERT_FILE=/path/cert.pem or NODE_EXTRA_CA_CERTS=/path/cert.pem',
+    );
+    expect(port(await tlsFailure(certs.expired, trusted()))).toBe(
+      "the certificate of 127.0.0.1:PORT has expired; it must be renewed on the server (or this machine's clock is wrong)",
+    );
+    expect(port(await tlsFailure(certs.wrongHost, trusted()))).toBe(
+      'the certificate of 127.0.0.1:PORT is for another host (DNS:other.test); use a host name it names in the DSN or --url',
+    );
   });
 
   it('notes a CA file that could not be read', async () => {
@@ -190,7 +219,7 @@ describe('trust', () => {
 });
 
 describe('extra headers', () => {
-  it('go with every request, after cronmon\'s own', async () => {
+  it("go with every request, after cronmon's own", async () => {
     let seen: IncomingHttpHeaders = {};
     const { url } = await httpServer((request, response) => {
       seen = request.headers;

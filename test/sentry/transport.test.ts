@@ -11,10 +11,12 @@ afterEach(() => Promise.all(servers.splice(0).map((server) => new Promise((resol
 
 function listen(server: Server): Promise<string> {
   servers.push(server);
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    resolve(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
-  }));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
+    }),
+  );
 }
 
 const raw = (answer: (data: string) => string | undefined) =>
@@ -29,7 +31,8 @@ const raw = (answer: (data: string) => string | undefined) =>
     socket.on('error', () => {});
   });
 
-const post = (url: string, timeoutMs = 5000) => httpRequest('POST', `${url}/api/1/envelope/`, { headers: { 'Content-Type': 'text/plain' }, body: Buffer.from('hello'), deadline: new Deadline(timeoutMs) });
+const post = (url: string, timeoutMs = 5000) =>
+  httpRequest('POST', `${url}/api/1/envelope/`, { headers: { 'Content-Type': 'text/plain' }, body: Buffer.from('hello'), deadline: new Deadline(timeoutMs) });
 
 describe('httpRequest', () => {
   it("talks to node's HTTP server: method, path, headers and body arrive, the answer comes back", async () => {
@@ -45,7 +48,12 @@ describe('httpRequest', () => {
     const url = await listen(server);
     const response = await post(url);
     expect(response).toMatchObject({ status: 200, body: '{"id":"x"}', headers: { 'x-sentry-rate-limits': '60:monitor:project' } });
-    expect(seen).toMatchObject({ method: 'POST', url: '/api/1/envelope/', body: 'hello', headers: { 'content-type': 'text/plain', 'user-agent': 'cronmon/0.1.0' } });
+    expect(seen).toMatchObject({
+      method: 'POST',
+      url: '/api/1/envelope/',
+      body: 'hello',
+      headers: { 'content-type': 'text/plain', 'user-agent': 'cronmon/0.1.0' },
+    });
   });
 
   it('reads a chunked answer from a server that keeps the connection open', async () => {

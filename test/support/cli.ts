@@ -75,8 +75,7 @@ export function startCli(args: readonly string[], options: { env?: NodeJS.Proces
   return { child, result, waitForStdout, stdoutSoFar: () => Buffer.concat(stdout).toString('utf8') };
 }
 
-export const runCli = (args: readonly string[], options?: Parameters<typeof startCli>[1]): Promise<CliResult> =>
-  startCli(args, options).result;
+export const runCli = (args: readonly string[], options?: Parameters<typeof startCli>[1]): Promise<CliResult> => startCli(args, options).result;
 
 // For runs that used to hang: one still running after `killAfterMs` (far longer than any loaded
 // machine needs) is killed, and its result then has signal SIGKILL and no exit code.

@@ -37,7 +37,12 @@ export async function startForwardProxy(options: { user?: string; password?: str
 
   // Undefined when the request may pass; else what to do with it.
   const verdict = (request: IncomingMessage): 'refuse' | 'reset' | 'blackhole' | 'credentials' | undefined => {
-    requests.push({ method: request.method ?? '', target: request.url ?? '', host: request.headers.host, authorization: request.headers['proxy-authorization'] });
+    requests.push({
+      method: request.method ?? '',
+      target: request.url ?? '',
+      host: request.headers.host,
+      authorization: request.headers['proxy-authorization'],
+    });
     if (mode !== 'forward') return mode;
     return expected !== undefined && request.headers['proxy-authorization'] !== expected ? 'credentials' : undefined;
   };
@@ -52,10 +57,13 @@ export async function startForwardProxy(options: { user?: string; password?: str
     const target = new URL(request.url ?? '');
     const headers = { ...request.headers };
     delete headers['proxy-authorization'];
-    const upstream = forward({ host: '127.0.0.1', port: Number(target.port) || 80, method: request.method, path: `${target.pathname}${target.search}`, headers }, (answerFrom) => {
-      response.writeHead(answerFrom.statusCode ?? 502, answerFrom.headers);
-      answerFrom.pipe(response);
-    });
+    const upstream = forward(
+      { host: '127.0.0.1', port: Number(target.port) || 80, method: request.method, path: `${target.pathname}${target.search}`, headers },
+      (answerFrom) => {
+        response.writeHead(answerFrom.statusCode ?? 502, answerFrom.headers);
+        answerFrom.pipe(response);
+      },
+    );
     upstream.on('error', () => response.destroy());
     request.pipe(upstream);
   };
@@ -82,10 +90,12 @@ export async function startForwardProxy(options: { user?: string; password?: str
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    resolve(typeof address === 'object' && address ? address.port : 0);
-  }));
+  const port = await new Promise<number>((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : 0);
+    }),
+  );
   const scheme = options.tls ? 'https' : 'http';
   const credentials = options.user === undefined ? '' : `${encodeURIComponent(options.user)}:${encodeURIComponent(options.password ?? '')}@`;
   return {

@@ -11,7 +11,11 @@ const INDEX = '/api/0/organizations/acme/monitors/';
 
 const setup = (options: { regionUrl?: string } = {}) => createMonitorsApi({ token: TOKEN, org: 'acme', projects: PROJECTS, ...options });
 
-interface CallOptions { body?: unknown; auth?: string | null; headers?: Record<string, string> }
+interface CallOptions {
+  body?: unknown;
+  auth?: string | null;
+  headers?: Record<string, string>;
+}
 function call(api: MonitorsApi, method: string, path: string, { body, auth = `Bearer ${TOKEN}`, headers = {} }: CallOptions = {}) {
   const raw = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
   const response = api.handle({
@@ -24,7 +28,8 @@ function call(api: MonitorsApi, method: string, path: string, { body, auth = `Be
 }
 
 const CONFIG = { schedule_type: 'crontab', schedule: '0 3 * * *', checkin_margin: 5, max_runtime: 60, timezone: 'Europe/Vienna' };
-const create = (api: MonitorsApi, body: Record<string, unknown>) => call(api, 'POST', INDEX, { body: { project: 'backend', name: 'Nightly backup', config: CONFIG, ...body } });
+const create = (api: MonitorsApi, body: Record<string, unknown>) =>
+  call(api, 'POST', INDEX, { body: { project: 'backend', name: 'Nightly backup', config: CONFIG, ...body } });
 const configError = (api: MonitorsApi, config: Record<string, unknown>) => create(api, { config }).json();
 
 describe('authentication and routing', () => {
@@ -123,7 +128,13 @@ describe('creating a monitor', () => {
       name: ['This field is required.'],
       config: ['This field is required.'],
     });
-    const response = create(api, { project: 'nope', name: 'x'.repeat(129), status: 'paused', isMuted: 'maybe', config: { schedule_type: 'crontab', schedule: '0 * * * *', checkinMargin: 40_321 } });
+    const response = create(api, {
+      project: 'nope',
+      name: 'x'.repeat(129),
+      status: 'paused',
+      isMuted: 'maybe',
+      config: { schedule_type: 'crontab', schedule: '0 * * * *', checkinMargin: 40_321 },
+    });
     expect(response.json()).toEqual({
       project: ['Invalid project'],
       name: ['Ensure this field has no more than 128 characters.'],
@@ -152,13 +163,19 @@ describe('creating a monitor', () => {
     expect(configError(api, { schedule: '0 * * * *' })).toEqual({ config: { scheduleType: ['Missing or invalid schedule type'] } });
     expect(configError(api, { schedule_type: 'crontab' })).toEqual({ config: { schedule: ['This field is required.'] } });
     expect(configError(api, { schedule_type: 'crontab', schedule: '@reboot' })).toEqual({ config: { schedule: ['Schedule was not parseable'] } });
-    expect(configError(api, { schedule_type: 'crontab', schedule: '0 0 * * * *' })).toEqual({ config: { schedule: ['Only 5 field crontab syntax is supported'] } });
+    expect(configError(api, { schedule_type: 'crontab', schedule: '0 0 * * * *' })).toEqual({
+      config: { schedule: ['Only 5 field crontab syntax is supported'] },
+    });
     expect(configError(api, { schedule_type: 'crontab', schedule: '61 * * * *' })).toEqual({ config: { schedule: ['Schedule is invalid'] } });
     expect(configError(api, { schedule_type: 'crontab', schedule: [1, 'hour'] })).toEqual({ config: { schedule: ["Invalid schedule for 'crontab' type"] } });
     expect(configError(api, { schedule_type: 'interval', schedule: '1 hour' })).toEqual({ config: { schedule: ["Invalid schedule for for 'interval' type"] } });
     expect(configError(api, { schedule_type: 'interval', schedule: [0, 'hour'] })).toEqual({ config: { schedule: ['Interval must be greater than zero'] } });
-    expect(configError(api, { schedule_type: 'interval', schedule: [1, 'hours'] })).toEqual({ config: { schedule: ['Invalid schedule for schedule unit name'] } });
-    expect(configError(api, { schedule_type: 'interval', schedule: [1.5, 'hour'] })).toEqual({ config: { schedule: ['Invalid schedule for schedule unit count'] } });
+    expect(configError(api, { schedule_type: 'interval', schedule: [1, 'hours'] })).toEqual({
+      config: { schedule: ['Invalid schedule for schedule unit name'] },
+    });
+    expect(configError(api, { schedule_type: 'interval', schedule: [1.5, 'hour'] })).toEqual({
+      config: { schedule: ['Invalid schedule for schedule unit count'] },
+    });
     expect(create(api, { config: 'daily' }).json()).toEqual({ config: { nonFieldErrors: ['Invalid data. Expected a dictionary, but got str.'] } });
   });
 
@@ -166,9 +183,18 @@ describe('creating a monitor', () => {
     const api = setup();
     const config = (slug: string, body: Record<string, unknown>) => (create(api, { slug, config: body }).json() as { config: unknown }).config;
     expect(config('a', { schedule_type: 'crontab', schedule: ' @daily ', checkin_margin: 0, timezone: '' })).toEqual({
-      schedule_type: 'crontab', schedule: '0 0 * * *', checkin_margin: 1, max_runtime: null, failure_issue_threshold: null, recovery_threshold: null,
+      schedule_type: 'crontab',
+      schedule: '0 0 * * *',
+      checkin_margin: 1,
+      max_runtime: null,
+      failure_issue_threshold: null,
+      recovery_threshold: null,
     });
-    expect(config('b', { schedule: { type: 'interval', value: 10, unit: 'minute' }, maxRuntime: '30' })).toMatchObject({ schedule_type: 'interval', schedule: [10, 'minute'], max_runtime: 30 });
+    expect(config('b', { schedule: { type: 'interval', value: 10, unit: 'minute' }, maxRuntime: '30' })).toMatchObject({
+      schedule_type: 'interval',
+      schedule: [10, 'minute'],
+      max_runtime: 30,
+    });
     expect(config('c', { schedule_type: 'interval', schedule: [2, 'day'] })).toMatchObject({ schedule: [2, 'day'] });
     expect(config('d', { schedule: { type: 'crontab', value: '*/5   *  * * *' } })).toMatchObject({ schedule_type: 'crontab', schedule: '*/5 * * * *' });
   });

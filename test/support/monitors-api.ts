@@ -15,11 +15,33 @@ import { isValidTimezone } from '../../src/monitor/timezone.js';
 //   a non-JSON Content-Type is 415 (Sentry would also parse forms); a present but empty
 //   schedule is 400 (Sentry stores a broken monitor); a float cursor value is 400 (Sentry 500s).
 
-export interface ApiProject { id: string; slug: string; name: string }
-export interface MonitorsApiOptions { token: string; org: string; projects: ApiProject[]; regionUrl?: string }
-export interface ApiRequest { method: string; url: URL; headers: Record<string, string | string[] | undefined>; body: Buffer }
-export interface ApiResponse { status: number; headers: Record<string, string>; body: string }
-export interface ApiFault { status: number; body?: string; headers?: Record<string, string> }
+export interface ApiProject {
+  id: string;
+  slug: string;
+  name: string;
+}
+export interface MonitorsApiOptions {
+  token: string;
+  org: string;
+  projects: ApiProject[];
+  regionUrl?: string;
+}
+export interface ApiRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+export interface ApiFault {
+  status: number;
+  body?: string;
+  headers?: Record<string, string>;
+}
 export interface MonitorsApi {
   handle(request: ApiRequest): ApiResponse;
   monitors(): SerializedMonitor[];
@@ -30,8 +52,18 @@ export interface MonitorsApi {
 }
 
 type EnvStatus = 'active' | 'disabled' | 'ok' | 'error';
-interface Environment { name: string; status: EnvStatus; isMuted: boolean; lastCheckIn: string | null; nextCheckIn: string | null; nextCheckInLatest: string | null }
-interface Owner { type: 'user' | 'team'; id: string }
+interface Environment {
+  name: string;
+  status: EnvStatus;
+  isMuted: boolean;
+  lastCheckIn: string | null;
+  nextCheckIn: string | null;
+  nextCheckInLatest: string | null;
+}
+interface Owner {
+  type: 'user' | 'team';
+  id: string;
+}
 export interface MonitorConfig {
   schedule_type: 'crontab' | 'interval';
   schedule: string | unknown[];
@@ -43,26 +75,67 @@ export interface MonitorConfig {
   alert_rule_id?: number;
 }
 export interface SerializedMonitor {
-  id: string; status: 'active' | 'disabled'; isMuted: boolean; type: 'cron_job'; name: string; slug: string;
-  config: MonitorConfig; dateCreated: string; project: { id: string; slug: string; name: string; platform: string | null };
-  environments: (Environment & { dateCreated: string; activeIncident: { startingTimestamp: string | null; resolvingTimestamp: null; brokenNotice: null } | null })[];
+  id: string;
+  status: 'active' | 'disabled';
+  isMuted: boolean;
+  type: 'cron_job';
+  name: string;
+  slug: string;
+  config: MonitorConfig;
+  dateCreated: string;
+  project: { id: string; slug: string; name: string; platform: string | null };
+  environments: (Environment & {
+    dateCreated: string;
+    activeIncident: { startingTimestamp: string | null; resolvingTimestamp: null; brokenNotice: null } | null;
+  })[];
   owner: (Owner & { name: string }) | null;
 }
-interface Monitor { seq: number; id: string; slug: string; name: string; status: 'active' | 'disabled'; isMuted: boolean; project: ApiProject; owner: Owner | null; config: MonitorConfig; dateCreated: string; environments: Environment[] }
+interface Monitor {
+  seq: number;
+  id: string;
+  slug: string;
+  name: string;
+  status: 'active' | 'disabled';
+  isMuted: boolean;
+  project: ApiProject;
+  owner: Owner | null;
+  config: MonitorConfig;
+  dateCreated: string;
+  environments: Environment[];
+}
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const pyTruthy = (v: unknown) => !(v === null || v === undefined || v === false || v === 0 || v === '' || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0));
-const pyType = (v: unknown) => (v === null ? 'NoneType' : Array.isArray(v) ? 'list' : typeof v === 'string' ? 'str' : typeof v === 'boolean' ? 'bool' : Number.isInteger(v) ? 'int' : 'float');
+const pyTruthy = (v: unknown) =>
+  !(
+    v === null ||
+    v === undefined ||
+    v === false ||
+    v === 0 ||
+    v === '' ||
+    (Array.isArray(v) && v.length === 0) ||
+    (isObject(v) && Object.keys(v).length === 0)
+  );
+const pyType = (v: unknown) =>
+  v === null ? 'NoneType' : Array.isArray(v) ? 'list' : typeof v === 'string' ? 'str' : typeof v === 'boolean' ? 'bool' : Number.isInteger(v) ? 'int' : 'float';
 const pyStr = (v: unknown) => (typeof v === 'boolean' ? (v ? 'True' : 'False') : typeof v === 'string' ? v : JSON.stringify(v));
 const pyInt = (v: string): number | undefined => (/^\s*[+-]?\d+(_\d+)*\s*$/.test(v) ? Number(v.replace(/_/g, '')) : undefined);
 const last = (values: string[]) => values[values.length - 1];
 const iso = (ms: number) => new Date(ms).toISOString().replace(/Z$/, '000Z'); // Sentry's "%Y-%m-%dT%H:%M:%S.%fZ"
 
 // ---- DRF-style validation: each field collects its own list of messages -------------------
-class Invalid { constructor(readonly detail: unknown) {} }
-const fail = (...messages: string[]): never => { throw new Invalid(messages); };
-interface Field { parse: (value: unknown) => unknown; required?: boolean; allowNull?: boolean; default?: unknown }
+class Invalid {
+  constructor(readonly detail: unknown) {}
+}
+const fail = (...messages: string[]): never => {
+  throw new Invalid(messages);
+};
+interface Field {
+  parse: (value: unknown) => unknown;
+  required?: boolean;
+  allowNull?: boolean;
+  default?: unknown;
+}
 
 function runFields(data: Json, fields: Record<string, Field>, partial: boolean): Json {
   const attrs: Json = {};
@@ -75,8 +148,13 @@ function runFields(data: Json, fields: Record<string, Field>, partial: boolean):
       continue;
     }
     const value = data[name];
-    if (value === null && !field.allowNull) { errors[name] = ['This field may not be null.']; continue; }
-    try { attrs[name] = value === null ? null : field.parse(value); } catch (error) {
+    if (value === null && !field.allowNull) {
+      errors[name] = ['This field may not be null.'];
+      continue;
+    }
+    try {
+      attrs[name] = value === null ? null : field.parse(value);
+    } catch (error) {
       if (!(error instanceof Invalid)) throw error;
       errors[name] = error.detail;
     }
@@ -87,7 +165,8 @@ function runFields(data: Json, fields: Record<string, Field>, partial: boolean):
 const notADict = (v: unknown) => new Invalid({ non_field_errors: [`Invalid data. Expected a dictionary, but got ${pyType(v)}.`] });
 
 const SLUG_MESSAGE = 'Enter a valid slug consisting of lowercase letters, numbers, underscores or hyphens. It cannot be entirely numeric.';
-function text(value: unknown, maxLength: number, slug = false): string { // CharField(trim_whitespace) / SentrySerializerSlugField
+function text(value: unknown, maxLength: number, slug = false): string {
+  // CharField(trim_whitespace) / SentrySerializerSlugField
   if (typeof value === 'boolean' || (typeof value !== 'string' && typeof value !== 'number')) return fail('Not a valid string.');
   const s = String(value).trim();
   if (s === '') return fail('This field may not be blank.');
@@ -109,20 +188,27 @@ function integer(value: unknown, max: number, maxMessage = `Ensure this value is
 const TRUE = new Set<unknown>([true, 1, '1', 't', 'T', 'y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
 const FALSE = new Set<unknown>([false, 0, '0', 'f', 'F', 'n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
 const boolean = (v: unknown) => (TRUE.has(v) ? true : FALSE.has(v) ? false : fail('Must be a valid boolean.'));
-function owner(value: unknown): Owner | null { // "user:N", "team:N", or a bare user id
+function owner(value: unknown): Owner | null {
+  // "user:N", "team:N", or a bare user id
   if (!pyTruthy(value)) return null;
   const match = /^(?:(user|team):)?(\d+)$/.exec(typeof value === 'number' || typeof value === 'string' ? String(value) : '');
   if (!match) return fail('Could not parse actor. Format should be `type:id` where type is `team` or `user`.');
   return { type: match[1] === 'team' ? 'team' : 'user', id: String(Number(match[2])) };
 }
 
-const MAX_MARGIN = 40_320, MAX_TIMEOUT = 40_320, MAX_THRESHOLD = 720;
+const MAX_MARGIN = 40_320,
+  MAX_TIMEOUT = 40_320,
+  MAX_THRESHOLD = 720;
 const SCHEDULE_TYPES = ['crontab', 'interval'] as const;
 const CONFIG_FIELDS: Record<string, Field> = {
   schedule_type: { parse: (v) => choice(v, SCHEDULE_TYPES) },
   schedule: { required: true, parse: (v) => v },
   checkin_margin: { allowNull: true, default: null, parse: (v) => integer(v, MAX_MARGIN, undefined, true) },
-  max_runtime: { allowNull: true, default: null, parse: (v) => integer(v, MAX_TIMEOUT, 'Max runtime must be 10080 minutes (7 days) or less. Lower it to save this monitor.') },
+  max_runtime: {
+    allowNull: true,
+    default: null,
+    parse: (v) => integer(v, MAX_TIMEOUT, 'Max runtime must be 10080 minutes (7 days) or less. Lower it to save this monitor.'),
+  },
   timezone: { parse: (v) => (v === '' || isValidTimezone(pyStr(v)) ? v : fail(`"${pyStr(v)}" is not a valid choice.`)) },
   failure_issue_threshold: { allowNull: true, default: null, parse: (v) => integer(v, MAX_THRESHOLD) },
   recovery_threshold: { allowNull: true, default: null, parse: (v) => integer(v, MAX_THRESHOLD) },
@@ -135,7 +221,9 @@ function validateConfig(value: unknown, existing: MonitorConfig | undefined, par
   let type: unknown = 'schedule_type' in attrs ? attrs.schedule_type : existing?.schedule_type;
   if (attrs.timezone === '') delete attrs.timezone;
   if (!('schedule' in attrs)) return attrs;
-  const invalid = (message: string): never => { throw new Invalid({ schedule: [message] }); };
+  const invalid = (message: string): never => {
+    throw new Invalid({ schedule: [message] });
+  };
   let schedule = attrs.schedule;
   if (!pyTruthy(schedule)) invalid('Schedule is invalid');
   const named = isObject(schedule) ? schedule.type : undefined; // the {type, value, unit} form names its own type
@@ -153,19 +241,41 @@ function validateConfig(value: unknown, existing: MonitorConfig | undefined, par
     if (typeof schedule !== 'string') return invalid("Invalid schedule for 'crontab' type");
     let crontab = schedule.replace(/\s+/g, ' ').trim();
     if (crontab.startsWith('@')) {
-      try { crontab = parseCrontab(crontab, 'schedule'); } catch { invalid('Schedule was not parseable'); }
+      try {
+        crontab = parseCrontab(crontab, 'schedule');
+      } catch {
+        invalid('Schedule was not parseable');
+      }
     }
     if (crontab.split(' ').length > 5) invalid('Only 5 field crontab syntax is supported');
-    try { parseCrontab(crontab, 'schedule'); } catch { invalid('Schedule is invalid'); }
+    try {
+      parseCrontab(crontab, 'schedule');
+    } catch {
+      invalid('Schedule is invalid');
+    }
     schedule = crontab;
   }
   return { ...attrs, schedule, schedule_type: type };
 }
 
 // CamelSnakeSerializer: camelCase keys are accepted (recursively); error keys come back camelCase.
-class Collision { constructor(readonly key: string, readonly converted: string) {} }
-const toSnake = (key: string) => key.replace(/((?<=[a-z])[A-Z])|([A-Z](?![A-Z]|$))/g, '_$&').replace(/^_+|_+$/g, '').toLowerCase();
-const toCamel = (key: string) => key.replace(/^_+|_+$/g, '').split('_').map((w, i) => (i === 0 ? w.toLowerCase() : w.charAt(0).toUpperCase() + w.slice(1).toLowerCase())).join('');
+class Collision {
+  constructor(
+    readonly key: string,
+    readonly converted: string,
+  ) {}
+}
+const toSnake = (key: string) =>
+  key
+    .replace(/((?<=[a-z])[A-Z])|([A-Z](?![A-Z]|$))/g, '_$&')
+    .replace(/^_+|_+$/g, '')
+    .toLowerCase();
+const toCamel = (key: string) =>
+  key
+    .replace(/^_+|_+$/g, '')
+    .split('_')
+    .map((w, i) => (i === 0 ? w.toLowerCase() : w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()))
+    .join('');
 function convertKeys(value: unknown, convert: (key: string) => string): unknown {
   if (Array.isArray(value)) return value.map((item) => convertKeys(item, convert));
   if (!isObject(value)) return value;
@@ -182,28 +292,45 @@ function convertKeys(value: unknown, convert: (key: string) => string): unknown 
 
 // Django's slugify, and the two ways Sentry applies it to monitor slugs.
 const SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x1f ';
-const slugify = (value: string) => value.normalize('NFKD').replace(/[^\p{ASCII}]/gu, '').toLowerCase()
-  .replace(new RegExp(`[^\\w${SPACE}-]`, 'g'), '').replace(new RegExp(`[${SPACE}-]+`, 'g'), '-').replace(/^[-_]+|[-_]+$/g, '');
+const slugify = (value: string) =>
+  value
+    .normalize('NFKD')
+    .replace(/[^\p{ASCII}]/gu, '')
+    .toLowerCase()
+    .replace(new RegExp(`[^\\w${SPACE}-]`, 'g'), '')
+    .replace(new RegExp(`[${SPACE}-]+`, 'g'), '-')
+    .replace(/^[-_]+|[-_]+$/g, '');
 const SUFFIX_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456790'; // sic, Sentry's slugify_instance alphabet
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse => ({ status, headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse => ({
+  status,
+  headers: { 'Content-Type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
 const detail = (status: number, message: string, headers?: Record<string, string>) => json(status, { detail: message }, headers);
 const NOT_FOUND = 'The requested resource does not exist';
 const ENV_ORDER: EnvStatus[] = ['error', 'ok', 'active', 'disabled'];
 type Key = number | string | null;
-function compare(a: Key, b: Key, desc: boolean): number { // Postgres: NULLS LAST ascending, NULLS FIRST descending
+function compare(a: Key, b: Key, desc: boolean): number {
+  // Postgres: NULLS LAST ascending, NULLS FIRST descending
   if (a === b) return 0;
   if (a === null || b === null) return (a === null) === desc ? -1 : 1;
-  return (a < b) === desc ? 1 : -1;
+  return a < b === desc ? 1 : -1;
 }
 const sortBy = <T>(items: T[], keys: [(item: T) => Key, boolean][]) =>
   items.sort((a, b) => keys.reduce((result, [key, desc]) => result || compare(key(a), key(b), desc), 0));
 const envRank = (e: Environment) => (e.isMuted ? 5 : ENV_ORDER.indexOf(e.status));
-const lastCheckIn = (envs: Environment[]) => envs.map((e) => e.lastCheckIn).reduce<string | null>((max, t) => (t !== null && (max === null || t > max) ? t : max), null);
+const lastCheckIn = (envs: Environment[]) =>
+  envs.map((e) => e.lastCheckIn).reduce<string | null>((max, t) => (t !== null && (max === null || t > max) ? t : max), null);
 
 const SEED_EPOCH = Date.UTC(2025, 0, 6, 12, 0, 0);
 const SEED_SCHEDULES: [MonitorConfig['schedule_type'], string | [number, string]][] = [
-  ['crontab', '0 * * * *'], ['interval', [10, 'minute']], ['crontab', '30 3 * * *'], ['interval', [1, 'day']], ['crontab', '*/15 8-18 * * 1-5'], ['interval', [2, 'hour']],
+  ['crontab', '0 * * * *'],
+  ['interval', [10, 'minute']],
+  ['crontab', '30 3 * * *'],
+  ['interval', [1, 'day']],
+  ['crontab', '*/15 8-18 * * 1-5'],
+  ['interval', [2, 'hour']],
 ];
 const SEED_ZONES = [undefined, 'UTC', 'Europe/Vienna', 'America/New_York'];
 
@@ -211,17 +338,35 @@ export function createMonitorsApi(options: MonitorsApiOptions): MonitorsApi {
   const store: Monitor[] = [];
   const requests: { method: string; path: string }[] = [];
   let pickFault: ((request: ApiRequest) => ApiFault | undefined) | undefined;
-  let seq = 0, seeded = 0, suffixes = 0;
+  let seq = 0,
+    seeded = 0,
+    suffixes = 0;
   const guid = (n: number) => `5e17c0de-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
   const orgEnvironments = () => new Set(store.flatMap((m) => m.environments.map((e) => e.name)));
 
   function serialize(m: Monitor, only?: Set<string>): SerializedMonitor {
-    const envs = sortBy(m.environments.filter((e) => !only || only.has(e.name)), [[envRank, false], [(e) => e.lastCheckIn, true]]);
+    const envs = sortBy(
+      m.environments.filter((e) => !only || only.has(e.name)),
+      [
+        [envRank, false],
+        [(e) => e.lastCheckIn, true],
+      ],
+    );
     return {
-      id: m.id, status: m.status, isMuted: m.isMuted, type: 'cron_job', name: m.name, slug: m.slug,
-      config: structuredClone(m.config), dateCreated: m.dateCreated,
+      id: m.id,
+      status: m.status,
+      isMuted: m.isMuted,
+      type: 'cron_job',
+      name: m.name,
+      slug: m.slug,
+      config: structuredClone(m.config),
+      dateCreated: m.dateCreated,
       project: { id: m.project.id, slug: m.project.slug, name: m.project.name, platform: null },
-      environments: envs.map((e) => ({ ...e, dateCreated: m.dateCreated, activeIncident: e.status === 'error' ? { startingTimestamp: e.lastCheckIn, resolvingTimestamp: null, brokenNotice: null } : null })),
+      environments: envs.map((e) => ({
+        ...e,
+        dateCreated: m.dateCreated,
+        activeIncident: e.status === 'error' ? { startingTimestamp: e.lastCheckIn, resolvingTimestamp: null, brokenNotice: null } : null,
+      })),
       owner: m.owner && { ...m.owner, name: `${m.owner.type}-${m.owner.id}` },
     };
   }
@@ -233,7 +378,8 @@ export function createMonitorsApi(options: MonitorsApiOptions): MonitorsApi {
     if (!taken(base)) return base;
     for (let attempt = 0; attempt < 27; attempt++) {
       const size = attempt < 1 ? 2 : attempt < 6 ? 3 : attempt < 26 ? 5 : 12;
-      let n = ++suffixes, end = '';
+      let n = ++suffixes,
+        end = '';
       for (let i = 0; i < size; i++, n = Math.floor(n / 36)) end = SUFFIX_CHARS.charAt(n % 36) + end;
       const candidate = `${base.slice(0, 50 - size - 1)}-${end}`;
       if (!taken(candidate)) return candidate;
@@ -244,21 +390,27 @@ export function createMonitorsApi(options: MonitorsApiOptions): MonitorsApi {
   // MonitorValidator; `existing` makes it the partial update of PUT.
   function validate(data: Json, existing?: Monitor): Json {
     const partial = existing !== undefined;
-    return runFields(data, {
-      project: { required: true, parse: (v) => options.projects.find((p) => p.id === pyStr(v) || p.slug === pyStr(v)) ?? fail('Invalid project') },
-      name: { required: true, parse: (v) => text(v, 128) },
-      slug: {
-        parse: (v) => {
-          const slug = slugify(text(v, 50, true)).slice(0, 50).replace(/^-+|-+$/g, '');
-          if (slug === existing?.slug || !store.some((m) => m.slug === slug)) return slug;
-          return fail(`The slug "${slug}" is already in use.`);
+    return runFields(
+      data,
+      {
+        project: { required: true, parse: (v) => options.projects.find((p) => p.id === pyStr(v) || p.slug === pyStr(v)) ?? fail('Invalid project') },
+        name: { required: true, parse: (v) => text(v, 128) },
+        slug: {
+          parse: (v) => {
+            const slug = slugify(text(v, 50, true))
+              .slice(0, 50)
+              .replace(/^-+|-+$/g, '');
+            if (slug === existing?.slug || !store.some((m) => m.slug === slug)) return slug;
+            return fail(`The slug "${slug}" is already in use.`);
+          },
         },
+        status: { default: 'active', parse: (v) => choice(v, ['active', 'disabled']) },
+        owner: { allowNull: true, parse: owner },
+        is_muted: { parse: boolean },
+        config: { required: true, parse: (v) => validateConfig(v, existing?.config, partial) },
       },
-      status: { default: 'active', parse: (v) => choice(v, ['active', 'disabled']) },
-      owner: { allowNull: true, parse: owner },
-      is_muted: { parse: boolean },
-      config: { required: true, parse: (v) => validateConfig(v, existing?.config, partial) },
-    }, partial);
+      partial,
+    );
   }
 
   function readBody(request: ApiRequest): { data: unknown } | ApiResponse {
@@ -277,7 +429,8 @@ export function createMonitorsApi(options: MonitorsApiOptions): MonitorsApi {
     const body = readBody(request);
     if (!('data' in body)) return body;
     const { data } = body;
-    if (!isObject(data)) return json(400, { nonFieldErrors: [data === null ? 'No data provided' : `Invalid data. Expected a dictionary, but got ${pyType(data)}.`] });
+    if (!isObject(data))
+      return json(400, { nonFieldErrors: [data === null ? 'No data provided' : `Invalid data. Expected a dictionary, but got ${pyType(data)}.`] });
     let attrs: Json;
     try {
       attrs = validate(data, existing);
@@ -288,20 +441,29 @@ export function createMonitorsApi(options: MonitorsApiOptions): MonitorsApi {
     const config = attrs.config as Partial<MonitorConfig> | undefined;
     if (!existing) {
       const monitor: Monitor = {
-        seq: ++seq, id: guid(seq), slug: (attrs.slug as string | undefined) || slugFromName(attrs.name as string), name: attrs.name as string,
-        status: attrs.status as Monitor['status'], isMuted: false, // MonitorValidator.create does not pass is_muted on
-        project: attrs.project as ApiProject, owner: (attrs.owner as Owner | null | undefined) ?? null,
-        config: config as MonitorConfig, dateCreated: iso(Date.now()), environments: [],
+        seq: ++seq,
+        id: guid(seq),
+        slug: (attrs.slug as string | undefined) || slugFromName(attrs.name as string),
+        name: attrs.name as string,
+        status: attrs.status as Monitor['status'],
+        isMuted: false, // MonitorValidator.create does not pass is_muted on
+        project: attrs.project as ApiProject,
+        owner: (attrs.owner as Owner | null | undefined) ?? null,
+        config: config as MonitorConfig,
+        dateCreated: iso(Date.now()),
+        environments: [],
       };
       store.push(monitor);
       return json(201, serialize(monitor));
     }
-    if (attrs.project !== undefined && attrs.project !== existing.project) return json(400, { detail: { message: 'existing monitors may not be moved between projects' } });
+    if (attrs.project !== undefined && attrs.project !== existing.project)
+      return json(400, { detail: { message: 'existing monitors may not be moved between projects' } });
     if ('owner' in attrs) existing.owner = attrs.owner as Owner | null;
     if (typeof attrs.name === 'string') existing.name = attrs.name;
     if (typeof attrs.slug === 'string' && attrs.slug !== '') existing.slug = attrs.slug;
     if (attrs.status !== undefined) existing.status = attrs.status as Monitor['status'];
-    if (typeof attrs.is_muted === 'boolean') { // forwarded to every environment, as Sentry does
+    if (typeof attrs.is_muted === 'boolean') {
+      // forwarded to every environment, as Sentry does
       existing.isMuted = attrs.is_muted;
       for (const env of existing.environments) env.isMuted = attrs.is_muted;
     }
@@ -350,7 +512,11 @@ export function createMonitorsApi(options: MonitorsApiOptions): MonitorsApi {
     const desc = (last(q.getAll('asc')) ?? '1') !== '1';
     const matches = sortBy(
       store.filter((m) => projects.includes(m.project) && (!envs || seen(m).length > 0 || (q.has('includeNew') && m.environments.length === 0))),
-      [[statusRank, desc], [(m) => lastCheckIn(seen(m)), !desc], [(m) => m.seq, false]],
+      [
+        [statusRank, desc],
+        [(m) => lastCheckIn(seen(m)), !desc],
+        [(m) => m.seq, false],
+      ],
     );
 
     // OffsetPaginator: cursor "<page size>:<page>:<is_prev>", the Link header as api/base.py builds it.
@@ -365,7 +531,11 @@ export function createMonitorsApi(options: MonitorsApiOptions): MonitorsApi {
     const link = (rel: string, cursor: string, more: boolean) =>
       `<${url.origin}${url.pathname}?${query}&cursor=${cursor}>; rel="${rel}"; results="${more}"; cursor="${cursor}"`;
     const Link = `${link('previous', `${limit}:${page - 1}:1`, page > 0)}, ${link('next', `${limit}:${page + 1}:0`, results.length > limit)}`;
-    return json(200, results.slice(0, limit).map((m) => serialize(m, envs)), { Link });
+    return json(
+      200,
+      results.slice(0, limit).map((m) => serialize(m, envs)),
+      { Link },
+    );
   }
 
   // Looked up by slug, then by id; a 404 comes before a 405.
@@ -398,8 +568,15 @@ export function createMonitorsApi(options: MonitorsApiOptions): MonitorsApi {
     if (request.method !== 'GET') return notAllowed(request.method, 'GET');
     const origin = request.url.origin;
     return json(200, {
-      id: ORG_ID, slug: options.org, status: { id: 'active', name: 'active' }, name: options.org, dateCreated: iso(SEED_EPOCH - 86_400_000 * 365),
-      isEarlyAdopter: false, require2FA: false, features: [], links: { organizationUrl: origin, regionUrl: options.regionUrl ?? origin },
+      id: ORG_ID,
+      slug: options.org,
+      status: { id: 'active', name: 'active' },
+      name: options.org,
+      dateCreated: iso(SEED_EPOCH - 86_400_000 * 365),
+      isEarlyAdopter: false,
+      require2FA: false,
+      features: [],
+      links: { organizationUrl: origin, regionUrl: options.regionUrl ?? origin },
     });
   }
 
@@ -423,17 +600,34 @@ export function createMonitorsApi(options: MonitorsApiOptions): MonitorsApi {
       const [scheduleType, schedule] = SEED_SCHEDULES[n % SEED_SCHEDULES.length] ?? ['crontab', '0 * * * *'];
       const zone = SEED_ZONES[n % SEED_ZONES.length];
       const at = (minutes: number | null) => (minutes === null ? null : iso(SEED_EPOCH + (n * 7 + minutes) * 60_000));
-      const disabled = n % 13 === 0, muted = n % 11 === 0;
+      const disabled = n % 13 === 0,
+        muted = n % 11 === 0;
       const env = (name: string, status: EnvStatus, checkedIn: number | null): Environment => ({
-        name, status: disabled ? 'disabled' : status, isMuted: muted, lastCheckIn: at(checkedIn), nextCheckIn: at(checkedIn === null ? null : checkedIn + 60), nextCheckInLatest: at(checkedIn === null ? null : checkedIn + 65),
+        name,
+        status: disabled ? 'disabled' : status,
+        isMuted: muted,
+        lastCheckIn: at(checkedIn),
+        nextCheckIn: at(checkedIn === null ? null : checkedIn + 60),
+        nextCheckInLatest: at(checkedIn === null ? null : checkedIn + 65),
       });
       const staging = n % 2 === 0 ? env('staging', 'active', null) : env('staging', 'ok', -30);
       store.push({
-        seq: ++seq, id: guid(seq), slug, name: `Seeded monitor ${n}`, status: disabled ? 'disabled' : 'active', isMuted: muted, project,
+        seq: ++seq,
+        id: guid(seq),
+        slug,
+        name: `Seeded monitor ${n}`,
+        status: disabled ? 'disabled' : 'active',
+        isMuted: muted,
+        project,
         owner: n % 4 === 0 ? { type: 'team', id: '1' } : null,
         config: {
-          schedule_type: scheduleType, schedule: structuredClone(schedule), checkin_margin: n % 2 === 1 ? 5 : null, max_runtime: n % 4 === 0 ? 30 : null,
-          ...(zone === undefined ? {} : { timezone: zone }), failure_issue_threshold: n % 3 === 0 ? 2 : null, recovery_threshold: n % 3 === 0 ? 1 : null,
+          schedule_type: scheduleType,
+          schedule: structuredClone(schedule),
+          checkin_margin: n % 2 === 1 ? 5 : null,
+          max_runtime: n % 4 === 0 ? 30 : null,
+          ...(zone === undefined ? {} : { timezone: zone }),
+          failure_issue_threshold: n % 3 === 0 ? 2 : null,
+          recovery_threshold: n % 3 === 0 ? 1 : null,
         },
         dateCreated: iso(SEED_EPOCH + n * 60_000 - 86_400_000),
         environments: n % 7 === 0 ? [] : [env('production', n % 5 === 0 ? 'error' : 'ok', 0), ...(n % 3 === 0 ? [staging] : [])],
@@ -446,7 +640,9 @@ export function createMonitorsApi(options: MonitorsApiOptions): MonitorsApi {
     monitors: () => store.map((m) => serialize(m)),
     seed,
     requests,
-    setFault: (next) => { pickFault = typeof next === 'function' || next === undefined ? next : () => next; },
+    setFault: (next) => {
+      pickFault = typeof next === 'function' || next === undefined ? next : () => next;
+    },
   };
 }
 
@@ -455,7 +651,13 @@ const header = (request: ApiRequest, name: string): string | undefined => {
   const value = Object.entries(request.headers).find(([key]) => key.toLowerCase() === name)?.[1];
   return Array.isArray(value) ? value[0] : value;
 };
-const safeDecode = (part: string) => { try { return decodeURIComponent(part); } catch { return part; } };
+const safeDecode = (part: string) => {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+};
 const notAllowed = (method: string, allow: string) => detail(405, `Method "${method}" not allowed.`, { Allow: allow });
 
 // Sentry's CatchallEndpoint: no auth, a trailing-slash hint, otherwise an empty 404.

@@ -63,7 +63,14 @@ export const PROJECTS = [
 
 // `token` and `regionUrl` let two servers play sentry.io and the region an organization lives in.
 export async function startSentryServer(
-  options: { fault?: FaultPicker; token?: string; regionUrl?: string; tls?: { key: string; cert: string }; resetConnections?: number; dateOffsetMs?: number } = {},
+  options: {
+    fault?: FaultPicker;
+    token?: string;
+    regionUrl?: string;
+    tls?: { key: string; cert: string };
+    resetConnections?: number;
+    dateOffsetMs?: number;
+  } = {},
 ): Promise<TestSentry> {
   const key = randomBytes(16).toString('hex');
   const ingest = createIngest({ key, projectId: PROJECT_ID });

@@ -4,7 +4,6 @@ import { formatDuration, MAX_DURATION_MS, parseDuration } from '../../src/util/d
 import { CronmonError } from '../../src/util/errors.js';
 import { errorOf } from '../support/errors.js';
 
-
 describe('parseDuration', () => {
   it('reads every unit', () => {
     expect(parseDuration('500ms', '--timeout')).toBe(500);
@@ -36,7 +35,31 @@ describe('parseDuration', () => {
   });
 
   it('refuses junk, naming the label, the value and the accepted forms', () => {
-    const junk = ['', ' ', 'soon', '5 s', '1h 30m', '30S', '1.s', '1e3', 's', 'ms', '-5s', '+5s', '5sec', '5 minutes', '1w', 'Infinity', 'NaN', '0x10', '1,5s', '1m1m', '1ms1s', '30s1m', '5s ms'];
+    const junk = [
+      '',
+      ' ',
+      'soon',
+      '5 s',
+      '1h 30m',
+      '30S',
+      '1.s',
+      '1e3',
+      's',
+      'ms',
+      '-5s',
+      '+5s',
+      '5sec',
+      '5 minutes',
+      '1w',
+      'Infinity',
+      'NaN',
+      '0x10',
+      '1,5s',
+      '1m1m',
+      '1ms1s',
+      '30s1m',
+      '5s ms',
+    ];
     for (const input of junk) {
       const error = errorOf(() => parseDuration(input, '--send-timeout'));
       expect(error.code).toBe('usage');
@@ -83,7 +106,11 @@ const SIZE: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, 
 
 describe('duration properties', () => {
   it('parseDuration(formatDuration(ms)) === ms for every whole ms from 1 to the maximum', () => {
-    const ms = fc.oneof(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: MAX_DURATION_MS }), fc.constantFrom(1, 999, 1000, 1001, 59_999, 60_000, MAX_DURATION_MS));
+    const ms = fc.oneof(
+      fc.integer({ min: 1, max: 5000 }),
+      fc.integer({ min: 1, max: MAX_DURATION_MS }),
+      fc.constantFrom(1, 999, 1000, 1001, 59_999, 60_000, MAX_DURATION_MS),
+    );
     fc.assert(
       fc.property(ms, (value) => {
         expect(parseDuration(formatDuration(value), 'x')).toBe(value);
@@ -122,13 +149,29 @@ describe('duration properties', () => {
 
   it('a combination equals the sum of its parts', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 999 }), (d, h, m, s, ms) => {
-        const parts = [[d, 'd'], [h, 'h'], [m, 'm'], [s, 's'], [ms, 'ms']] as const;
-        const text = parts.filter(([n]) => n > 0).map(([n, u]) => `${n}${u}`).join('');
-        fc.pre(text !== '');
-        const total = parts.reduce((sum, [n, u]) => sum + n * (SIZE[u] ?? 0), 0);
-        expect(parseDuration(text, 'x')).toBe(total);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 20 }),
+        fc.integer({ min: 0, max: 23 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.integer({ min: 0, max: 999 }),
+        (d, h, m, s, ms) => {
+          const parts = [
+            [d, 'd'],
+            [h, 'h'],
+            [m, 'm'],
+            [s, 's'],
+            [ms, 'ms'],
+          ] as const;
+          const text = parts
+            .filter(([n]) => n > 0)
+            .map(([n, u]) => `${n}${u}`)
+            .join('');
+          fc.pre(text !== '');
+          const total = parts.reduce((sum, [n, u]) => sum + n * (SIZE[u] ?? 0), 0);
+          expect(parseDuration(text, 'x')).toBe(total);
+        },
+      ),
     );
   });
 

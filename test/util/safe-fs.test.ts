@@ -60,7 +60,9 @@ describe('writeFileAtomic', () => {
     const script = `
       const { writeFileAtomic } = await import(process.argv[1]);
       try { writeFileAtomic(process.argv[2], 'x'.repeat(4096), { mode: 0o644 }); } catch (error) { console.log(error.code); }`;
-    const out = execFileSync('sh', ['-c', 'ulimit -f 2 && exec "$@"', 'sh', process.execPath, '--input-type=module', '-e', script, bundle, file], { encoding: 'utf8' });
+    const out = execFileSync('sh', ['-c', 'ulimit -f 2 && exec "$@"', 'sh', process.execPath, '--input-type=module', '-e', script, bundle, file], {
+      encoding: 'utf8',
+    });
     expect(out.trim()).toBe('EFBIG');
     expect(readFileSync(file, 'utf8')).toBe('old\n');
     expect(readdirSync(root)).toEqual(['crontab']);
@@ -126,5 +128,4 @@ describe('makeDirs', () => {
     writeFileSync(join(root, 'file'), '');
     expect(() => makeDirs(join(root, 'file', 'dir'), 0o700)).toThrow(/ENOTDIR|EEXIST/);
   });
-
 });

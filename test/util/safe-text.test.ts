@@ -5,10 +5,18 @@ import { maskUrlCredentials, printable, printableJson } from '../../src/util/saf
 // Every character a terminal acts on instead of showing, or that hides or reorders text.
 const isUnsafe = (char: string) => {
   const code = char.codePointAt(0) ?? 0;
-  return code < 0x20 || (code >= 0x7f && code <= 0x9f) || [0xad, 0x61c, 0x180e, 0xfeff].includes(code) ||
-    (code >= 0x200b && code <= 0x200f) || (code >= 0x2028 && code <= 0x202e) || (code >= 0x2060 && code <= 0x2069);
+  return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    [0xad, 0x61c, 0x180e, 0xfeff].includes(code) ||
+    (code >= 0x200b && code <= 0x200f) ||
+    (code >= 0x2028 && code <= 0x202e) ||
+    (code >= 0x2060 && code <= 0x2069)
+  );
 };
-const anyText = fc.string({ unit: fc.oneof(fc.constantFrom('\n', '\r', '\x1b', '\x07', '\x7f', '\x9b', '\u202e', '\u2028', '\ufeff'), fc.string({ unit: 'binary', maxLength: 1 })) });
+const anyText = fc.string({
+  unit: fc.oneof(fc.constantFrom('\n', '\r', '\x1b', '\x07', '\x7f', '\x9b', '\u202e', '\u2028', '\ufeff'), fc.string({ unit: 'binary', maxLength: 1 })),
+});
 
 describe('printable', () => {
   it('leaves nothing a terminal would act on, and keeps ordinary text as it is', () => {
