@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatMonitorTable, healthOf } from '../../src/commands/monitor-table.js';
-import type { ApiMonitor } from '../../src/monitor/monitor-plan.js';
 import { PLAIN, type Paint } from '../../src/util/colour.js';
+import { EXISTING_MONITOR } from '../support/api-monitor.js';
 
-const existing: ApiMonitor = {
-  id: '1',
-  slug: 'nightly-backup',
-  name: 'Nightly backup',
-  status: 'active',
-  isMuted: false,
-  owner: { type: 'team', id: '6' },
-  config: {
-    schedule_type: 'crontab',
-    schedule: '0 3 * * *',
-    checkin_margin: 5,
-    max_runtime: null,
-    timezone: 'UTC',
-    failure_issue_threshold: 1,
-    recovery_threshold: 1,
-  },
-};
+const existing = EXISTING_MONITOR;
 
 describe('formatMonitorTable', () => {
   it('lists slug, name, schedule with time zone, status and environments', () => {

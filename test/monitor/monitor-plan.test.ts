@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildMonitorConfig, type MonitorConfig } from '../../src/monitor/monitor-config.js';
 import { MONITOR_FLAG_LABELS as FLAG_LABELS } from '../../src/config/flags.js';
-import { createBody, describeSchedule, diffMonitor, restConfig, updateBody, type ApiMonitor } from '../../src/monitor/monitor-plan.js';
+import { EXISTING_MONITOR } from '../support/api-monitor.js';
+import { createBody, describeSchedule, diffMonitor, restConfig, updateBody } from '../../src/monitor/monitor-plan.js';
 
 const config = (input: Parameters<typeof buildMonitorConfig>[0]): MonitorConfig => {
   const built = buildMonitorConfig(input, FLAG_LABELS);
@@ -9,23 +10,7 @@ const config = (input: Parameters<typeof buildMonitorConfig>[0]): MonitorConfig 
   return built;
 };
 
-const existing: ApiMonitor = {
-  id: '1',
-  slug: 'nightly-backup',
-  name: 'Nightly backup',
-  status: 'active',
-  isMuted: false,
-  owner: { type: 'team', id: '6' },
-  config: {
-    schedule_type: 'crontab',
-    schedule: '0 3 * * *',
-    checkin_margin: 5,
-    max_runtime: null,
-    timezone: 'UTC',
-    failure_issue_threshold: 1,
-    recovery_threshold: 1,
-  },
-};
+const existing = EXISTING_MONITOR;
 
 describe('REST bodies', () => {
   it('writes crontab and interval schedules in the REST form', () => {
