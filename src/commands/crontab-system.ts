@@ -2,7 +2,7 @@ import type { Stats } from 'node:fs';
 import { userInfo } from 'node:os';
 import { isSet } from '../config/flag.js';
 import { QUIET } from '../config/flags.js';
-import { type CrontabFlags } from '../config/command-flags.js';
+import { APPLY, type CrontabFlags } from '../config/command-flags.js';
 import { createCommandLog } from './reporting-settings.js';
 import type { Log } from '../util/log.js';
 import { printableJson } from '../util/safe-text.js';
@@ -36,7 +36,7 @@ export async function runSystemCrontabs(paths: readonly string[], flags: Crontab
   const apply = flags.apply === true;
   if (paths.includes('-') && paths.length > 1) throw usageError('- (standard input) is read alone, not with other files');
   if (apply && paths[0] === '-')
-    throw usageError('--apply cannot write back to standard input: name the files, or leave them out for /etc/crontab and /etc/cron.d');
+    throw usageError(`${APPLY.long} cannot write back to standard input: name the files, or leave them out for /etc/crontab and /etc/cron.d`);
   for (const path of paths) io.refuseAnacrontab(path);
   const settings = lineSettings(flags);
 

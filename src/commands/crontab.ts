@@ -1,7 +1,7 @@
 import { cacheDir } from '../util/paths.js';
 import { isSet } from '../config/flag.js';
 import { QUIET } from '../config/flags.js';
-import { type CrontabFlags } from '../config/command-flags.js';
+import { APPLY, type CrontabFlags } from '../config/command-flags.js';
 import { createCommandLog } from './reporting-settings.js';
 import { usageError } from '../util/errors.js';
 import * as adopt from '../crontab/adopt.js';
@@ -21,7 +21,7 @@ export async function runCrontab(paths: readonly string[], flags: CrontabFlags, 
   if (paths.length > 1) throw usageError('one crontab at a time: several files are read together only with --system');
   const file = paths[0];
   if (apply && file === '-') {
-    throw usageError('--apply cannot write back to standard input: name the crontab file, or leave it out to change your own crontab');
+    throw usageError(`${APPLY.long} cannot write back to standard input: name the crontab file, or leave it out to change your own crontab`);
   }
   if (file !== undefined && file !== '-') io.refuseAnacrontab(file);
   if (file !== undefined && file !== '-' && io.isSystemCrontabPath(file)) {

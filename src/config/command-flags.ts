@@ -134,6 +134,12 @@ export const DOCTOR_FLAGS = [
 ] as const;
 export type DoctorFlags = FlagValues<typeof DOCTOR_FLAGS>;
 
+export const APPLY = flag({
+  key: 'apply',
+  long: '--apply',
+  takes: 'nothing',
+  help: 'write the wrapped lines back: to the file after saving <file>.cronmon-backup-<time> (.<file>.cronmon-backup-<time> with --system), or with crontab - after saving a copy in the cache directory',
+});
 // No --verbose: crontab makes no requests.
 export const CRONTAB_FLAGS = [
   flag({
@@ -142,12 +148,7 @@ export const CRONTAB_FLAGS = [
     takes: 'nothing',
     help: 'read system crontabs, whose lines name the user the job runs as (/etc/crontab, /etc/cron.d/*)',
   }),
-  flag({
-    key: 'apply',
-    long: '--apply',
-    takes: 'nothing',
-    help: 'write the wrapped lines back: to the file after saving <file>.cronmon-backup-<time> (.<file>.cronmon-backup-<time> with --system), or with crontab - after saving a copy in the cache directory',
-  }),
+  APPLY,
   describedAs(JSON_OUTPUT, 'print the jobs as a JSON array (line, schedule, timezone, command, slug, state, reason; with --system also file and user)'),
   CRONMON_PATH,
   describedAs(TIMEZONE, "time zone cron runs the jobs in, for jobs without a CRON_TZ line (default: this system's)"),

@@ -1,4 +1,5 @@
 import { usageError } from '../util/errors.js';
+import { HEADER } from './flags.js';
 
 // Extra request headers (--header, `headers` in the config file), for a self-hosted Sentry behind
 // an access proxy.
@@ -38,10 +39,10 @@ export function mergeHeaders(fromFile: Readonly<Record<string, string>>, flags: 
   const headers: Record<string, string> = {};
   const fromFlags = flags.map((text): [string, string] => {
     const colon = text.indexOf(':');
-    if (colon === -1) throw usageError("--header must be 'Name: value' (there is no colon)");
+    if (colon === -1) throw usageError(`${HEADER.long} must be 'Name: value' (there is no colon)`);
     const name = text.slice(0, colon).trim();
     const value = text.slice(colon + 1).trim();
-    checkHeader(name, value, '--header');
+    checkHeader(name, value, HEADER.long);
     return [name, value];
   });
   for (const [name, value] of [...Object.entries(fromFile), ...fromFlags]) {
