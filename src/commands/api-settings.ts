@@ -10,7 +10,7 @@ import { configFile, createCommandLog } from './reporting-settings.js';
 import { loadSentryCliRc, type SentryCliRc } from '../config/sentryclirc.js';
 import { fromFlagOrEnv, type Flag } from '../config/flag.js';
 import { AUTH_TOKEN, ORG, PROJECT, URL } from '../config/flags.js';
-import { type UpsertFlags } from '../config/command-flags.js';
+import type { UpsertFlags } from '../config/command-flags.js';
 
 export const DEFAULT_URL = 'https://sentry.io/';
 

@@ -10,7 +10,7 @@ import * as adopt from '../crontab/adopt.js';
 import * as io from '../crontab/io.js';
 import type { CrontabLine } from '../crontab/parse.js';
 import { CRONMON_PATH, TIMEZONE } from '../config/flags.js';
-import { type CrontabFlags } from '../config/command-flags.js';
+import type { CrontabFlags } from '../config/command-flags.js';
 
 export interface LineSettings {
   cronmonPath: string;

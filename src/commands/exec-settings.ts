@@ -7,7 +7,7 @@ import { resolveNetwork } from './network-settings.js';
 import { cacheDir } from '../util/paths.js';
 import { resolveReporting } from './reporting-settings.js';
 import { KILL_GRACE, LOCK, LOCK_WAIT, SEND_TIMEOUT, TAIL_BYTES, TIMEOUT } from '../config/flags.js';
-import { type ExecFlags } from '../config/command-flags.js';
+import type { ExecFlags } from '../config/command-flags.js';
 
 export const MAX_TAIL_BYTES = 102_400;
 const DEFAULT_KILL_GRACE = '10s';

@@ -8,7 +8,7 @@ import { resolveNetwork } from './network-settings.js';
 import { cacheDir } from '../util/paths.js';
 import { resolveReporting } from './reporting-settings.js';
 import { CHECK_IN_ID, DSN, DURATION, SEND_TIMEOUT } from '../config/flags.js';
-import { type HeartbeatFlags } from '../config/command-flags.js';
+import type { HeartbeatFlags } from '../config/command-flags.js';
 
 // Without a job to protect, a missing or broken DSN is an error before anything is sent.
 export async function resolveHeartbeatOptions(flags: HeartbeatFlags, env: NodeJS.ProcessEnv, stderrIsTTY: boolean): Promise<HeartbeatOptions> {

@@ -5,7 +5,7 @@ import { mergeHeaders } from '../config/headers.js';
 import { pick } from '../config/sourced.js';
 import type { SentryCliRc } from '../config/sentryclirc.js';
 import { PROXY } from '../config/flags.js';
-import { type ExecFlags } from '../config/command-flags.js';
+import type { ExecFlags } from '../config/command-flags.js';
 
 // Flags of every command that talks to Sentry.
 export type NetworkFlags = Pick<ExecFlags, 'proxy' | 'header'>;

@@ -11,7 +11,7 @@ import { loadConfig } from '../config/load-config.js';
 import { loadSentryCliRc, type SentryCliRc } from '../config/sentryclirc.js';
 import { fromFlagOrEnv, isSet } from '../config/flag.js';
 import { CONFIG, DSN, ENVIRONMENT, MONITOR_FLAG_LABELS, QUIET, SLUG, VERBOSE } from '../config/flags.js';
-import { type HeartbeatFlags } from '../config/command-flags.js';
+import type { HeartbeatFlags } from '../config/command-flags.js';
 
 // Flags shared by every command that reports with the DSN (exec, heartbeat).
 export type ReportingFlags = Pick<HeartbeatFlags, 'dsn' | 'environment' | 'slug' | 'config' | 'quiet' | 'verbose' | 'dryRun' | keyof MonitorConfigInput>;

@@ -16,7 +16,7 @@ import { regionUrl } from '../sentry/monitors-api.js';
 import { upsertMonitors, type UpsertResult } from '../sentry/upsert-monitors.js';
 import { fromFlagOrEnv } from '../config/flag.js';
 import { DSN, ENVIRONMENT, NAME } from '../config/flags.js';
-import { type UpsertFlags } from '../config/command-flags.js';
+import type { UpsertFlags } from '../config/command-flags.js';
 
 const API_TIMEOUT_MS = 30_000;
 
