@@ -1,10 +1,9 @@
 import { spawn, type StdioOptions } from 'node:child_process';
 import { closeSync } from 'node:fs';
-import type { Readable } from 'node:stream';
 import { readPipe } from '../util/runtime.js';
 import { outcomeOfExit, outcomeOfSpawnError, TIMEOUT_EXIT_CODE, type JobOutcome } from './exit-status.js';
 import { openJobPipes } from './job-pipes.js';
-import { pumpOutput, type OutputPump } from './output-pump.js';
+import { pumpOutput, streamSource, type OutputPump, type PipeSource } from './output-pump.js';
 import { forwardSignals, groupAlive, signalJob } from './signals.js';
 import { TailBuffer } from './tail-buffer.js';
 
@@ -67,9 +66,9 @@ export function runJob(command: readonly string[], options: JobOptions): { spawn
   forwarding.attach(child);
   const timeout = options.timeoutMs === undefined ? undefined : enforceTimeout(child, options.timeoutMs, options.killGraceMs, options.ownGroup);
   const tail = new TailBuffer(options.tailBytes);
-  const sources: Readable[] = pipes
-    ? pipes.map((pipe) => readPipe(pipe.readFd))
-    : [child.stdout, child.stderr].filter((stream): stream is Readable => stream !== null);
+  const sources: PipeSource[] = pipes
+    ? pipes.map((pipe) => (handlers) => readPipe(pipe.readFd, handlers))
+    : [child.stdout, child.stderr].flatMap((stream) => (stream ? [streamSource(stream)] : []));
   const pumps = sources.map((source, index) => pumpOutput(source, index === 0 ? process.stdout : process.stderr, tail));
 
   const finish = (outcome: JobOutcome, endedMs: number): JobResult => {

@@ -1,5 +1,5 @@
 import { closeSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import type { OnReadOpts, SocketConstructorOpts } from 'node:net';
 import type { ReadableStream } from 'node:stream/web';
 import { BunConnection, type BunConnect, type ConnectOptions } from './bun-connection.js';
 
@@ -80,41 +80,105 @@ export function flushed(stream: NodeJS.WriteStream): Promise<void> {
   });
 }
 
+/** What receives a job pipe's output (see readPipe). */
+export interface PipeHandlers {
+  // A chunk read. Its bytes stay as they are until release() is called: then its memory may
+  // be read into again.
+  chunk(data: Buffer, release: () => void): void;
+  // Reading is over and cronmon's end is closed: every writer closed its end, a read failed, or stop().
+  end(): void;
+}
+
+export interface PipeReader {
+  pause(): void;
+  resume(): void;
+  // Stops reading and closes cronmon's end: a process still writing there gets SIGPIPE.
+  stop(): void;
+}
+
+// The read size on Node: a pipe's default capacity, so that one read can empty a full pipe.
+const READ_BUFFER_BYTES = 64 * 1024;
+
 /**
- * A stream over cronmon's (non-blocking) end of a job's pipe, closed once the stream is. Node
- * reads a pipe through net.Socket; Bun's net.Socket only reads sockets (a pipe's fd gives no
- * data and no end), while its file reader polls a pipe like Node's socket does, and leaves the
- * descriptor to its owner.
+ * Reads cronmon's (non-blocking) end of a job's pipe. Node reads a pipe through net.Socket, into
+ * buffers of ours that return to a spare list once released: a job that prints gigabytes makes
+ * no garbage, so memory stays flat (a fresh buffer per read piled up tens of megabytes before
+ * the collector ran). Bun's net.Socket only reads sockets (a pipe's fd gives no data and no end),
+ * while its file reader polls a pipe like Node's socket does, in buffers it allocates itself:
+ * reading into buffers of ours would need a blocking read on Bun's thread pool, and two of those
+ * leave file and DNS work waiting on a 2-core machine.
  */
-export function readPipe(fd: number): Readable {
+export function readPipe(fd: number, handlers: PipeHandlers): PipeReader {
+  return bun === undefined ? readPipeOnNode(fd, handlers) : readPipeOnBun(bun, fd, handlers);
+}
+
+function readPipeOnNode(fd: number, handlers: PipeHandlers): PipeReader {
+  const spare: Buffer[] = [];
   // Built-ins through getBuiltinModule: `cronmon --version` loads this file too, and needs neither.
-  if (bun === undefined) return new (process.getBuiltinModule('node:net').Socket)({ fd, readable: true, writable: false });
-  const { Readable } = process.getBuiltinModule('node:stream');
-  // A plain Readable over the web stream's reader: Readable.fromWeb would load Bun's adapters
-  // for it (about 1 ms of start-up).
-  const reader = bun.file(fd).stream().getReader();
-  return new Readable({
-    // Nothing read ahead here, so that the tail keeps close to the order in which the job wrote
-    // to its two streams (Bun's reader itself holds up to about 128 KiB).
-    highWaterMark: 0,
-    read() {
-      reader.read().then(
-        ({ done, value }) => this.push(done ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength)),
-        (error: Error) => this.destroy(error),
-      );
+  const options: SocketConstructorOpts & { onread: OnReadOpts } = {
+    fd,
+    readable: true,
+    writable: false,
+    onread: {
+      // Asked for before each read.
+      buffer: () => spare.pop() ?? Buffer.allocUnsafeSlow(READ_BUFFER_BYTES),
+      callback: (length, buffer) => {
+        // One of ours, from `buffer` above.
+        const own = buffer as Buffer;
+        handlers.chunk(own.subarray(0, length), () => spare.push(own));
+        return true;
+      },
     },
-    destroy(error, callback) {
-      const close = () => {
-        try {
-          closeSync(fd);
-        } catch {
-          // Already closed: nothing holds it.
-        }
-      };
-      reader.cancel().then(close, close);
-      callback(error);
+  };
+  const socket = new (process.getBuiltinModule('node:net').Socket)(options);
+  // A read error ends reading like the end of the pipe does ('close' follows either).
+  socket.on('error', () => {});
+  socket.once('close', () => handlers.end());
+  return { pause: () => socket.pause(), resume: () => socket.resume(), stop: () => socket.destroy() };
+}
+
+function readPipeOnBun(runtime: BunGlobal, fd: number, handlers: PipeHandlers): PipeReader {
+  const reader = runtime.file(fd).stream().getReader();
+  const noop = () => {};
+  let paused = false;
+  let reading = false;
+  let ended = false;
+  const finish = () => {
+    if (ended) return;
+    ended = true;
+    const close = () => {
+      try {
+        closeSync(fd);
+      } catch {
+        // Already closed: nothing holds it.
+      }
+      handlers.end();
+    };
+    reader.cancel().then(close, close);
+  };
+  // One read at a time and none ahead, so that the tail keeps close to the order in which the
+  // job wrote to its two streams (Bun's reader itself holds up to about 128 KiB).
+  const next = () => {
+    if (paused || reading || ended) return;
+    reading = true;
+    reader.read().then(({ done, value }) => {
+      reading = false;
+      if (done) return finish();
+      if (!ended) handlers.chunk(Buffer.from(value.buffer, value.byteOffset, value.byteLength), noop);
+      next();
+    }, finish);
+  };
+  next();
+  return {
+    pause: () => {
+      paused = true;
     },
-  });
+    resume: () => {
+      paused = false;
+      next();
+    },
+    stop: finish,
+  };
 }
 
 /**

@@ -1,14 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { closeSync, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable, type Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openJobPipes } from '../../src/run/job-pipes.js';
-import { pumpOutput } from '../../src/run/output-pump.js';
+import { pumpOutput, streamSource } from '../../src/run/output-pump.js';
 import { TailBuffer } from '../../src/run/tail-buffer.js';
+import { readPipe, type PipeHandlers } from '../../src/util/runtime.js';
 
 // Every byte value, in an order that is not a simple repeat, with no trailing newline.
 const byteAt = (i: number) => (i * 131 + (i >> 9)) & 255;
@@ -37,7 +37,7 @@ afterEach(() => {
 async function pumpToFile(source: Readable, tail: TailBuffer, name: string): Promise<Buffer> {
   const path = join(dir, name);
   const target = createWriteStream(path);
-  await pumpOutput(source, target, tail).done;
+  await pumpOutput(streamSource(source), target, tail).done;
   await new Promise((resolve) => target.end(resolve));
   return readFileSync(path);
 }
@@ -71,12 +71,54 @@ describe('pumpOutput', () => {
     expect(pattern(200_000).subarray(-900).equals(tail.snapshot().subarray(-900))).toBe(true);
   });
 
+  // The job on a real pipe, read as exec reads it (on Node: into buffers that are read into again).
+  const onJobPipe = (file: string, args: string[]) => {
+    const [pipe] = openJobPipes(1) ?? [];
+    const child = spawn(file, args, { stdio: ['ignore', pipe!.writeFd, 'inherit'] });
+    closeSync(pipe!.writeFd);
+    return { child, source: (handlers: PipeHandlers) => readPipe(pipe!.readFd, handlers) };
+  };
+
+  it('forwards a job pipe byte for byte and in order through a slow reader, and keeps its tail', async () => {
+    // The reader starts late, so writes queue up while the pump reads on: a buffer read into
+    // again before its write went out would show here as wrong bytes.
+    const path = join(dir, 'slow-pipe');
+    const reader = spawn('sh', ['-c', `sleep 0.3; cat > "${path}"`], { stdio: ['pipe', 'ignore', 'inherit'] });
+    const length = 4 * 1024 * 1024 + 5;
+    const { child, source } = onJobPipe(process.execPath, ['-e', writer(length)]);
+    const tail = new TailBuffer(1000);
+    await pumpOutput(source, reader.stdin!, tail).done;
+    reader.stdin!.end();
+    await exited(reader);
+    const expected = pattern(length);
+    expect(readFileSync(path).equals(expected)).toBe(true);
+    expect(tail.totalBytes).toBe(length);
+    expect(tail.snapshot().equals(expected.subarray(length - 1000))).toBe(true);
+    expect((await exited(child)).code).toBe(0);
+  });
+
+  it('ends a job on a real pipe with SIGPIPE when nobody reads the target', async () => {
+    const gone = spawn('sh', ['-c', 'exec 0<&-; echo closed; exec sleep 30'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    await new Promise((resolve) => gone.stdout!.once('data', resolve));
+    const { child, source } = onJobPipe('sh', ['-c', 'while :; do echo y; done']);
+    try {
+      const tail = new TailBuffer(100);
+      await pumpOutput(source, gone.stdin!, tail).done;
+      expect(await exited(child)).toEqual({ code: null, signal: 'SIGPIPE' });
+      expect(tail.snapshot().toString()).toMatch(/^(y\n)*y?$/);
+    } finally {
+      child.kill();
+      gone.kill();
+      await exited(gone);
+    }
+  });
+
   it('waits for a slow reader instead of dropping output', async () => {
     const path = join(dir, 'slow');
     const reader = spawn('sh', ['-c', `sleep 0.3; cat > "${path}"`], { stdio: ['pipe', 'ignore', 'inherit'] });
     const length = 2 * 1024 * 1024;
     const child = spawn(process.execPath, ['-e', writer(length)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await pumpOutput(child.stdout!, reader.stdin!, new TailBuffer(10)).done;
+    await pumpOutput(streamSource(child.stdout!), reader.stdin!, new TailBuffer(10)).done;
     reader.stdin!.end();
     await exited(reader);
     expect(readFileSync(path).equals(pattern(length))).toBe(true);
@@ -93,7 +135,7 @@ describe('pumpOutput', () => {
     }) as unknown as Writable;
     const source = new PassThrough();
     const tail = new TailBuffer(100);
-    const pumped = pumpOutput(source, target, tail).done;
+    const pumped = pumpOutput(streamSource(source), target, tail).done;
     for (const chunk of ['one ', 'two ', 'three']) source.write(chunk);
     source.end();
     const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -121,7 +163,7 @@ describe('pumpOutput', () => {
     closeSync(pipe!.writeFd);
     try {
       const tail = new TailBuffer(100);
-      const pump = pumpOutput(new Socket({ fd: pipe!.readFd, readable: true, writable: false }), stalled.stdin!, tail);
+      const pump = pumpOutput((handlers) => readPipe(pipe!.readFd, handlers), stalled.stdin!, tail);
       // Timers still fire while the target is full (a synchronous pump would block them).
       let ticks = 0;
       await new Promise<void>((resolve) => {
@@ -155,7 +197,7 @@ describe('pumpOutput', () => {
     const job = spawn('sh', ['-c', 'while :; do echo y; done'], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const tail = new TailBuffer(100);
-      await pumpOutput(job.stdout!, gone.stdin!, tail).done;
+      await pumpOutput(streamSource(job.stdout!), gone.stdin!, tail).done;
       expect(await exited(job)).toEqual({ code: null, signal: 'SIGPIPE' });
       expect(tail.snapshot().toString()).toMatch(/^(y\n)*y?$/);
     } finally {
@@ -171,7 +213,7 @@ describe('pumpOutput', () => {
     });
     const source = new PassThrough();
     const tail = new TailBuffer(100);
-    const pumped = pumpOutput(source, full, tail).done;
+    const pumped = pumpOutput(streamSource(source), full, tail).done;
     source.write('first ');
     await new Promise((resolve) => setImmediate(resolve));
     source.end('second');
@@ -182,7 +224,7 @@ describe('pumpOutput', () => {
   it('resolves, not rejects, when the source fails', async () => {
     const source = new PassThrough();
     const target = createWriteStream('/dev/null');
-    const pumped = pumpOutput(source, target, new TailBuffer(10)).done;
+    const pumped = pumpOutput(streamSource(source), target, new TailBuffer(10)).done;
     source.destroy(new Error('read failed'));
     await expect(pumped).resolves.toBeUndefined();
     target.end();
