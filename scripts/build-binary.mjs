@@ -62,6 +62,11 @@ for (const target of targets) {
       '--no-compile-autoload-bunfig',
       // cosmiconfig's loader for TypeScript configs; cronmon does not search for those.
       '--external=typescript',
+      // A run is over in milliseconds: code that would get hot enough for the JIT at the normal
+      // thresholds is compiled for nothing, on threads of its own. A hundredfold threshold takes
+      // ~3.5 ms of CPU and ~2 ms of wall time off a wrapped `true` and 3 MiB off its peak RSS;
+      // the 1 GiB pump is not slower (measured, interleaved, against the default).
+      '--compile-jit-policy=100',
     ],
     { cwd: root, encoding: 'utf8' },
   );
