@@ -8,6 +8,7 @@ import { isOwnedByCurrentUser, kernelFilesystemOf, makeDirs } from '../util/safe
 import { tryFile } from './lock-file.js';
 import { refuseForeignFile, type Attempt, type HolderInfo } from './lock-holder.js';
 import { tryPrivateSocket, trySocket } from './lock-socket.js';
+import { monotonicMs } from '../util/runtime.js';
 
 // `cronmon exec --lock`: no two runs of one slug+environment overlap on this machine.
 //
@@ -94,11 +95,11 @@ export async function acquireLock(options: LockOptions): Promise<Lock> {
     return tryFile(file, info);
   };
 
-  const deadline = performance.now() + options.waitMs;
+  const deadline = monotonicMs() + options.waitMs;
   for (;;) {
     const result = await attempt();
     if (result.lock) return result.lock;
-    const left = deadline - performance.now();
+    const left = deadline - monotonicMs();
     if (left <= 0) throw busyError(options, await result.holder());
     // Jittered, so that many waiting runs do not retry in lockstep.
     await sleep(Math.min(left, POLL_MS + Math.random() * POLL_MS));

@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import type { PipeHandlers, PipeReader } from '../util/runtime.js';
+import { monotonicMs, type PipeHandlers, type PipeReader } from '../util/runtime.js';
 import type { TailBuffer } from './tail-buffer.js';
 
 // Where a pump's chunks come from: started with the pump's handlers (readPipe, or streamSource).
@@ -8,7 +8,7 @@ export type PipeSource = (handlers: PipeHandlers) => PipeReader;
 export interface OutputPump {
   // Settles when the job's end of the pipe is closed by every process that held it, or stop().
   readonly done: Promise<void>;
-  // performance.now() of the last chunk read.
+  // monotonicMs() of the last chunk read.
   readonly lastReadAt: number;
   // Stops reading and closes cronmon's end: a process still writing there gets SIGPIPE.
   stop(): void;
@@ -27,7 +27,7 @@ const MAX_QUEUED_BYTES = 64 * 1024;
 // target is done with it (its write's callback), so that the source can read into it again.
 export function pumpOutput(source: PipeSource, target: Writable, tail: TailBuffer): OutputPump {
   let forwarding = true;
-  let lastReadAt = performance.now();
+  let lastReadAt = monotonicMs();
   let settle: () => void = () => {};
   const done = new Promise<void>((resolve) => (settle = resolve));
   const resume = () => reader.resume();
@@ -43,7 +43,7 @@ export function pumpOutput(source: PipeSource, target: Writable, tail: TailBuffe
   };
   const reader = source({
     chunk(chunk, release) {
-      lastReadAt = performance.now();
+      lastReadAt = monotonicMs();
       tail.write(chunk);
       if (!forwarding) return release();
       // A target that failed earlier (e.g. on one of cronmon's own lines) will never drain.

@@ -1,6 +1,6 @@
 import { spawn, type StdioOptions } from 'node:child_process';
 import { closeSync } from 'node:fs';
-import { readPipe } from '../util/runtime.js';
+import { monotonicMs, readPipe } from '../util/runtime.js';
 import { outcomeOfExit, outcomeOfSpawnError, TIMEOUT_EXIT_CODE, type JobOutcome } from './exit-status.js';
 import { openJobPipes } from './job-pipes.js';
 import { pumpOutput, streamSource, type OutputPump, type PipeSource } from './output-pump.js';
@@ -39,7 +39,7 @@ export function runJob(command: readonly string[], options: JobOptions): { spawn
   const [file = '', ...args] = command;
   const keepTail = options.tailBytes > 0;
   const startedAt = new Date();
-  const started = performance.now();
+  const started = monotonicMs();
   const pipes = keepTail ? openJobPipes(2) : undefined;
   const stdio: StdioOptions = !keepTail ? 'inherit' : ['inherit', pipes?.[0]?.writeFd ?? 'pipe', pipes?.[1]?.writeFd ?? 'pipe'];
   const forwarding = forwardSignals(options.ownGroup);
@@ -55,7 +55,7 @@ export function runJob(command: readonly string[], options: JobOptions): { spawn
       outcome: outcomeOfSpawnError(error as NodeJS.ErrnoException, file),
       startedAt,
       endedAt: new Date(),
-      durationMs: performance.now() - started,
+      durationMs: monotonicMs() - started,
       tail: Buffer.alloc(0),
     };
     return { spawned: Promise.resolve(), result: Promise.resolve(result) };
@@ -86,10 +86,10 @@ export function runJob(command: readonly string[], options: JobOptions): { spawn
   const result = new Promise<JobResult>((resolve) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
       // Only a failed spawn leaves no pid; later errors (a failed kill) change nothing.
-      if (child.pid === undefined) resolve(finish(outcomeOfSpawnError(error, file), performance.now()));
+      if (child.pid === undefined) resolve(finish(outcomeOfSpawnError(error, file), monotonicMs()));
     });
     child.once('exit', (code, signal) => {
-      const endedMs = performance.now();
+      const endedMs = monotonicMs();
       const ended = timeout?.fired ? timeout.finished().then(() => timeout.outcome()) : Promise.resolve(outcomeOfExit(code, signal));
       void Promise.all([ended, drainAfterExit(pumps)]).then(([outcome]) => resolve(finish(outcome, endedMs)));
     });
@@ -114,16 +114,16 @@ function enforceTimeout(child: ReturnType<typeof spawn>, timeoutMs: number, grac
   const timer = setTimeout(() => {
     fired = true;
     signalJob(child, 'SIGTERM', ownGroup);
-    const deadline = performance.now() + graceMs;
+    const deadline = monotonicMs() + graceMs;
     const poll = () => {
       if (gone()) return groupGone();
-      if (performance.now() >= deadline) {
+      if (monotonicMs() >= deadline) {
         killed = true;
         signalJob(child, 'SIGKILL', ownGroup);
         // SIGKILL cannot be caught; what is left are zombies waiting for their parent.
         return groupGone();
       }
-      graceTimer = setTimeout(poll, Math.min(50, Math.max(1, deadline - performance.now())));
+      graceTimer = setTimeout(poll, Math.min(50, Math.max(1, deadline - monotonicMs())));
     };
     poll();
   }, timeoutMs);
@@ -142,7 +142,7 @@ function enforceTimeout(child: ReturnType<typeof spawn>, timeoutMs: number, grac
 
 // Resolves once every pipe is closed, or reading has stopped (see DRAIN_IDLE_MS).
 function drainAfterExit(pumps: readonly OutputPump[]): Promise<void> {
-  const exitedAt = performance.now();
+  const exitedAt = monotonicMs();
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined;
     const stop = () => {
@@ -151,7 +151,7 @@ function drainAfterExit(pumps: readonly OutputPump[]): Promise<void> {
       resolve();
     };
     const check = () => {
-      const now = performance.now();
+      const now = monotonicMs();
       const idleUntil = Math.max(...pumps.map((pump) => pump.lastReadAt), exitedAt) + DRAIN_IDLE_MS;
       const wakeAt = Math.min(idleUntil, exitedAt + DRAIN_MAX_MS);
       if (now >= wakeAt) stop();

@@ -1,5 +1,6 @@
 import type { Deadline } from './deadline.js';
 import { ProxyFailure } from './network.js';
+import { monotonicMs } from '../util/runtime.js';
 
 // Which failed deliveries are worth another attempt, and when. Retrying is safe: a check-in
 // carries its id and an event its event_id, so a second copy changes nothing at Sentry.
@@ -45,14 +46,14 @@ export interface RetryOptions<T> {
 // no more; then resolves or rejects as the last attempt did.
 export async function withRetries<T>(attempt: () => Promise<T>, options: RetryOptions<T>): Promise<T> {
   for (let count = 1; ; count++) {
-    const started = performance.now();
+    const started = monotonicMs();
     const outcome: Outcome<T> = await attempt().then(
       (value) => ({ ok: true, value }),
       (error: unknown) => ({ ok: false, error }),
     );
     const more = count < (options.maxAttempts ?? Infinity) && options.retryable(outcome);
     const wait = more ? retryWait(count, options.deadline) : undefined;
-    options.onAttempt?.(outcome, count, performance.now() - started, wait);
+    options.onAttempt?.(outcome, count, monotonicMs() - started, wait);
     if (wait === undefined) {
       if (outcome.ok) return outcome.value;
       throw outcome.error;

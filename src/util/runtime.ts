@@ -15,6 +15,13 @@ const bun = (globalThis as { Bun?: BunGlobal }).Bun;
 /** `node v20.20.2` or `bun 1.4.5`: what runs this cronmon (shown by `cronmon --version`). */
 export const RUNTIME = bun === undefined ? `node ${process.version}` : `bun ${process.versions.bun ?? '?'}`;
 
+/**
+ * Milliseconds on a monotonic clock, as performance.now() counts them (from an arbitrary
+ * origin). On Node, the first use of the global `performance` loads perf_hooks: about 0.8 ms of
+ * every run, which process.hrtime does not cost. Bun's `performance` is its own, at no cost.
+ */
+export const monotonicMs: () => number = bun === undefined ? () => Number(process.hrtime.bigint()) / 1e6 : () => performance.now();
+
 /** The single executable's own path, when this cronmon is one (its script is in Bun's /$bunfs/). */
 export function compiledExecutable(): string | undefined {
   return bun?.main.startsWith('/$bunfs/') ? process.execPath : undefined;

@@ -32,6 +32,8 @@ describe.skipIf(ON_BINARY)('exec loads only what it needs', () => {
     expect(modules.filter((name) => /^(http|https|_http_client|crypto|tls|internal\/crypto\/random)$/.test(name))).toEqual([]);
     // Neither the FIFOs' directory nor the outage file needs Node's recursive removal (~1 ms).
     expect(modules).not.toContain('internal/fs/rimraf');
+    // Its clock is process.hrtime: the global `performance` would load perf_hooks (~0.8 ms).
+    expect(modules).not.toContain('perf_hooks');
     expect(
       sentry
         .checkIns()
