@@ -20,33 +20,19 @@ let front: Server;
 let port: number;
 const sockets = new Set<Socket>();
 
+// A self-signed certificate (and its key) for subjectAltName `names`, made with openssl.
+function selfSigned(keyFile: string, certFile: string, subject: string, names: string): void {
+  const args = ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1'];
+  const made = spawnSync('openssl', [...args, '-keyout', keyFile, '-out', certFile, '-subj', subject, '-addext', `subjectAltName=${names}`], {
+    encoding: 'utf8',
+  });
+  if (made.status !== 0) throw new Error(made.stderr);
+}
+
 beforeAll(async () => {
   if (!haveOpenssl) return;
   dir = mkdtempSync(join(tmpdir(), 'cronmon-tls-'));
-  const made = spawnSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-      '-subj',
-      '/CN=cronmon test',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    ],
-    { encoding: 'utf8' },
-  );
-  if (made.status !== 0) throw new Error(made.stderr);
+  selfSigned(join(dir, 'key.pem'), join(dir, 'cert.pem'), '/CN=cronmon test', 'IP:127.0.0.1,DNS:localhost');
   sentry = await startSentryServer();
   front = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (secure) => {
     const plain = connect(sentry.port, '127.0.0.1');
@@ -99,30 +85,7 @@ describe.runIf(haveOpenssl)('Sentry over https', () => {
 
   it('refuses a trusted certificate made for another name', async () => {
     const other = join(dir, 'other');
-    const made = spawnSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-keyout',
-        `${other}-key.pem`,
-        '-out',
-        `${other}.pem`,
-        '-subj',
-        '/CN=other',
-        '-addext',
-        'subjectAltName=DNS:other.example',
-      ],
-      { encoding: 'utf8' },
-    );
-    if (made.status !== 0) throw new Error(made.stderr);
+    selfSigned(`${other}-key.pem`, `${other}.pem`, '/CN=other', 'DNS:other.example');
     const impostor = createServer({ key: readFileSync(`${other}-key.pem`), cert: readFileSync(`${other}.pem`) }, (socket) => socket.destroy());
     impostor.on('tlsClientError', () => {});
     await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
