@@ -8,7 +8,7 @@ import { resolveNetwork } from './network-settings.js';
 import { pick, type Sourced } from '../config/sourced.js';
 import { configFile, createCommandLog } from './reporting-settings.js';
 import { loadSentryCliRc, type SentryCliRc } from '../config/sentryclirc.js';
-import { fromFlagOrEnv, type Flag } from '../config/flag.js';
+import { fromFlagOrEnv, namesOf, type Flag } from '../config/flag.js';
 import { AUTH_TOKEN, ORG, PROJECT, URL } from '../config/flags.js';
 import type { UpsertFlags } from '../config/command-flags.js';
 
@@ -59,15 +59,14 @@ export function apiTarget(
 // value is shown without its user and password.
 function checkedUrl(url: Sourced): string {
   if (isHttpUrl(url.value)) return url.value;
-  const given: readonly string[] = [URL.long, ...URL.env];
-  const code: ErrorCode = given.includes(url.source) ? 'usage' : 'config';
+  const code: ErrorCode = namesOf(URL).includes(url.source) ? 'usage' : 'config';
   const shown = url.value.includes('://') ? maskUrlCredentials(url.value) : url.value.replace(/^[^/]*@/, '***@');
   throw new CronmonError(code, `${url.source}: ${JSON.stringify(shown)} is not an http(s) URL (e.g. https://sentry.example.com/)`);
 }
 
 // "--org, SENTRY_ORG, org in the config file, or [defaults] org in .sentryclirc"
 const whereToSet = (declaration: Flag, inConfigFile?: string): string =>
-  [declaration.long, ...(declaration.env ?? []), ...(inConfigFile === undefined ? [] : [inConfigFile]), `or ${declaration.elsewhere}`].join(', ');
+  [...namesOf(declaration), ...(inConfigFile === undefined ? [] : [inConfigFile]), `or ${declaration.elsewhere}`].join(', ');
 
 const WHERE: Record<'token' | 'org' | 'project', string> = {
   token: `an auth token: set ${whereToSet(AUTH_TOKEN)}`,

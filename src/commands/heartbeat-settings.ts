@@ -7,6 +7,7 @@ import { parseDuration } from '../util/duration.js';
 import { resolveNetwork } from './network-settings.js';
 import { cacheDir } from '../util/paths.js';
 import { resolveReporting } from './reporting-settings.js';
+import { namesOf } from '../config/flag.js';
 import { CHECK_IN_ID, DSN, DURATION, SEND_TIMEOUT } from '../config/flags.js';
 import type { HeartbeatFlags } from '../config/command-flags.js';
 
@@ -14,8 +15,7 @@ import type { HeartbeatFlags } from '../config/command-flags.js';
 export async function resolveHeartbeatOptions(flags: HeartbeatFlags, env: NodeJS.ProcessEnv, stderrIsTTY: boolean): Promise<HeartbeatOptions> {
   const reporting = await resolveReporting(flags, env, stderrIsTTY);
   const { dsn } = reporting;
-  if (!dsn)
-    throw new CronmonError('missing-setting', `no DSN: set ${[DSN.long, ...DSN.env].join(', ')}, dsn in the config file, or [auth] dsn in .sentryclirc`);
+  if (!dsn) throw new CronmonError('missing-setting', `no DSN: set ${namesOf(DSN).join(', ')}, dsn in the config file, or [auth] dsn in .sentryclirc`);
   if (!dsn.parsed.ok) throw usageError(`invalid DSN ${maskDsn(dsn.raw)} from ${dsn.source}: ${dsn.parsed.reason}`);
   return {
     dsn: dsn.parsed.dsn,

@@ -14,7 +14,7 @@ import { sendHeartbeat } from '../sentry/heartbeat.js';
 import { ConnectionPool } from '../sentry/keep-alive.js';
 import { regionUrl } from '../sentry/monitors-api.js';
 import { upsertMonitors, type UpsertResult } from '../sentry/upsert-monitors.js';
-import { fromFlagOrEnv } from '../config/flag.js';
+import { fromFlagOrEnv, namesOf } from '../config/flag.js';
 import { DSN, ENVIRONMENT, NAME } from '../config/flags.js';
 import type { UpsertFlags } from '../config/command-flags.js';
 
@@ -69,7 +69,7 @@ async function upsertViaCheckIns(
   if (flags.name !== undefined || flags.muted !== undefined)
     throw usageError(`${NAME.long} and --muted need the REST API: drop --via checkin and give an auth token`);
   const dsn = pick(...fromFlagOrEnv(DSN, flags.dsn, env), [settings.config?.dsn, `${settings.config?.file} (dsn)`]);
-  if (!dsn) throw new CronmonError('missing-setting', `--via checkin needs a DSN: set ${[DSN.long, ...DSN.env].join(', ')} or dsn in the config file`);
+  if (!dsn) throw new CronmonError('missing-setting', `--via checkin needs a DSN: set ${namesOf(DSN).join(', ')} or dsn in the config file`);
   const parsed = parseDsn(dsn.value);
   if (!parsed.ok) throw usageError(`invalid DSN ${maskDsn(dsn.value)} from ${dsn.source}: ${parsed.reason}`);
   const environment = pick(...fromFlagOrEnv(ENVIRONMENT, flags.environment, env), [settings.config?.environment, 'config file']);

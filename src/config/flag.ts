@@ -65,6 +65,9 @@ export function fromFlagOrEnv(declaration: Flag, value: string | undefined, env:
   return [[value, declaration.long], ...(declaration.env ?? []).map((name): [string | undefined, string] => [env[name], name])];
 }
 
+// The names a user sets it by, for messages: --dsn, SENTRY_DSN.
+export const namesOf = (declaration: Flag): string[] => [declaration.long, ...(declaration.env ?? [])];
+
 // A switch: given, or one of its environment variables set (and not 0 or false).
 export const isSet = (declaration: Flag, value: boolean | undefined, env: NodeJS.ProcessEnv): boolean =>
   value === true || (declaration.env ?? []).some((name) => isOn(env[name]));
