@@ -1,4 +1,5 @@
-import { lstatSync, mkdirSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { CronmonError } from '../util/errors.js';
 import { hold, parseInfo, readInfo, sameHolder, tryUnlink, writeInfo, type Attempt, type HolderInfo } from './lock-holder.js';
@@ -7,6 +8,12 @@ import { hold, parseInfo, readInfo, sameHolder, tryUnlink, writeInfo, type Attem
 
 // A stale socket is being replaced by another run; its marker is abandoned after this long.
 const RECOVERY_MS = 10_000;
+// sockaddr_un's sun_path: 108 bytes on Linux, 104 on macOS, the terminating NUL included.
+const MAX_SOCKET_PATH = 104;
+// What the temporary name a private socket listens under adds to its path: "." and 8 hex digits.
+const TEMP_SUFFIX_BYTES = 9;
+
+export const fitsSocketPath = (path: string): boolean => Buffer.byteLength(path) + TEMP_SUFFIX_BYTES < MAX_SOCKET_PATH;
 
 // A server on `name` (an abstract name or a path) that tells whoever connects who holds the
 // lock; undefined when the name is taken.
@@ -41,17 +48,17 @@ export async function trySocket(name: string, file: string, info: HolderInfo): P
 // several runs that find it so, the one that creates the recovery marker (mkdir is atomic)
 // replaces it; the others count as busy and try again.
 export async function tryPrivateSocket(path: string, file: string, info: HolderInfo): Promise<Attempt> {
-  const server = await listenAsHolder(path, info).catch((error: unknown) => {
+  const published = await listenAndPublish(path, info).catch((error: unknown) => {
     throw new CronmonError('usage', `--lock: cannot create the lock socket ${path}: ${(error as Error).message}`);
   });
-  if (server) {
-    const socketIno = inodeOf(path);
+  if (published) {
+    const { server, socketIno } = published;
     const written = writeInfo(file, info);
     return {
       lock: hold(file, () => {
         if (written && sameHolder(readInfo(file), info)) tryUnlink(file);
-        // Node removes the socket file on close, but not on process.exit(): only ours.
-        if (socketIno !== undefined && inodeOf(path) === socketIno) tryUnlink(path);
+        // Only ours: the path may name another holder's socket by now.
+        if (inodeOf(path) === socketIno) tryUnlink(path);
         server.close();
       }),
     };
@@ -68,11 +75,34 @@ export async function tryPrivateSocket(path: string, file: string, info: HolderI
     return busy;
   }
   try {
-    if (!(await answers(path))) tryUnlink(path);
+    const staleIno = inodeOf(path);
+    if (!(await answers(path)) && inodeOf(path) === staleIno) tryUnlink(path);
     return await tryPrivateSocket(path, file, info);
   } finally {
     rmSync(marker, { recursive: true, force: true });
   }
+}
+
+// The socket appears at `path` only once it accepts connections: it listens under a temporary
+// name, then is hard-linked into place (link(2) fails if `path` exists). Were it bound at `path`
+// directly, a run between its bind(2) and listen(2) would refuse connections like a dead holder,
+// and another run would replace its socket: both would hold the lock. Undefined when `path` is
+// taken.
+async function listenAndPublish(path: string, info: HolderInfo): Promise<{ server: Server; socketIno: number | undefined } | undefined> {
+  const temp = `${path}.${randomBytes(4).toString('hex')}`;
+  const server = await listenAsHolder(temp, info);
+  if (!server) throw new Error(`${temp} exists`);
+  const socketIno = inodeOf(temp);
+  try {
+    linkSync(temp, path);
+  } catch (error) {
+    server.close();
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
+    throw error;
+  } finally {
+    tryUnlink(temp);
+  }
+  return { server, socketIno };
 }
 
 // Whether a holder accepts connections on the socket.

@@ -7,7 +7,7 @@ import { formatDuration } from '../util/duration.js';
 import { isOwnedByCurrentUser, kernelFilesystemOf, makeDirs } from '../util/safe-fs.js';
 import { tryFile } from './lock-file.js';
 import { refuseForeignFile, type Attempt, type HolderInfo } from './lock-holder.js';
-import { tryPrivateSocket, trySocket } from './lock-socket.js';
+import { fitsSocketPath, tryPrivateSocket, trySocket } from './lock-socket.js';
 import { monotonicMs } from '../util/runtime.js';
 
 // `cronmon exec --lock`: no two runs of one slug+environment overlap on this machine.
@@ -16,8 +16,10 @@ import { monotonicMs } from '../util/runtime.js';
 // enter (the cache directory's locks/, mode 0700): no other user can take it, see it or block it.
 // Not $XDG_RUNTIME_DIR: cron does not set it, and a run from a login shell and the same job from
 // cron must find the same lock. A socket whose holder was killed stays behind as a file that
-// nobody answers on; the next run replaces it (see tryPrivateSocket). The holder answers a
-// connection with its {pid, started}, which is how a busy run learns whom it is waiting for.
+// nobody answers on; the next run replaces it (see tryPrivateSocket). A socket is put at its path
+// only once it is listening, so a run that is still taking the lock never looks dead. The holder
+// answers a connection with its {pid, started}, which is how a busy run learns whom it is
+// waiting for.
 // libuv opens sockets close-on-exec, so the job does not inherit it, and the server is
 // unref()ed, so it never keeps cronmon alive.
 //
@@ -56,8 +58,6 @@ export interface Lock {
 }
 
 const POLL_MS = 100;
-// sockaddr_un's sun_path: 108 bytes on Linux, 104 on macOS, the terminating NUL included.
-const MAX_SOCKET_PATH = 104;
 
 /** Takes the lock or throws CronmonError('lock-busy') once `waitMs` has passed. */
 export async function acquireLock(options: LockOptions): Promise<Lock> {
@@ -79,8 +79,7 @@ export async function acquireLock(options: LockOptions): Promise<Lock> {
   const privateSocket = join(dirname(file), `${sha256(lockId).slice(0, 16)}.sock`);
   const socketName = `\0cronmon-lock-${sha256(inPrivateDir || options.file !== undefined ? lockId : `default:${process.getuid?.() ?? ''}:${options.slug}@${options.environment}`)}`;
   let mechanism =
-    options.mechanism ??
-    (inPrivateDir && Buffer.byteLength(privateSocket) < MAX_SOCKET_PATH ? 'private-socket' : process.platform === 'linux' && !inPrivateDir ? 'socket' : 'file');
+    options.mechanism ?? (inPrivateDir && fitsSocketPath(privateSocket) ? 'private-socket' : process.platform === 'linux' && !inPrivateDir ? 'socket' : 'file');
   const attempt = async (): Promise<Attempt> => {
     if (mechanism === 'private-socket') return tryPrivateSocket(privateSocket, file, info);
     if (mechanism === 'socket') {

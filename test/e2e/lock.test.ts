@@ -183,6 +183,43 @@ describe('cronmon exec --lock', () => {
   });
 });
 
+// strace can hold a run between its socket's bind(2) and listen(2): a run there refuses
+// connections, as the socket of a run that was killed does.
+const delayListen = (us: number) => ['strace', '-f', '-o', '/dev/null', '-e', 'trace=listen', '-e', `inject=listen:delay_enter=${us}`];
+const canDelayListen = spawnSync(delayListen(1)[0] ?? '', [...delayListen(1).slice(1), 'true']).status === 0;
+if (!canDelayListen) console.warn('lock.test: the bind-to-listen test is skipped (needs strace that may trace)');
+
+describe.runIf(canDelayListen)('cronmon exec --lock, a run caught between bind and listen', () => {
+  it('is not taken for a dead holder: of it and a run that finds it there, exactly one runs its job', async () => {
+    const s = scenario();
+    const locks = join(s.env.CRONMON_CACHE_DIR ?? '', 'locks');
+    const slow = startCli(['exec', '--slug', s.slug, '--lock', '--', ...s.job], { env: s.env, under: delayListen(3_000_000) });
+    running.push({ run: slow, release: s.release });
+    const results: CliResult[] = [];
+    void slow.result.then((result) => results.push(result));
+    const bound = () => {
+      try {
+        return readdirSync(locks, { withFileTypes: true }).some((entry) => entry.isSocket());
+      } catch {
+        return false;
+      }
+    };
+    // Its socket is bound (under whatever name) and not yet listening.
+    for (let waited = 0; !bound(); waited += 20) {
+      if (waited > 60_000 || results.length > 0) throw new Error(`the run under strace never bound its socket: ${results[0]?.stderr ?? ''}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const other = start(s, ['--lock']);
+    void other.result.then((result) => results.push(result));
+    for (let waited = 0; results.length + s.lines().length < 2; waited += 100) {
+      if (waited > 60_000) throw new Error(`${results.length} ended, ${s.lines().length} started`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(s.lines()).toHaveLength(1);
+    expect(results.map((result) => result.code)).toEqual([75]);
+  });
+});
+
 describe.runIf(process.platform === 'linux')('cronmon exec --lock on a kernel filesystem (/proc, /sys)', () => {
   // These used to spin at 100% CPU, deaf to SIGTERM (Node's recursive mkdir under /proc).
   for (const file of ['/proc/self/job.lock', '/proc/cronmon/job.lock', '/sys/kernel/job.lock']) {

@@ -43,9 +43,13 @@ export function cronEnv(extra: Record<string, string | undefined> = {}): NodeJS.
 }
 
 // Spawns the built CLI exactly as a crontab line would: `cronmon <args>` with its own env.
-export function startCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; input?: Buffer | string; cwd?: string } = {}): CliRun {
+// `under` is a command that runs cronmon in turn (strace); it must exit as cronmon does.
+export function startCli(
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; input?: Buffer | string; cwd?: string; under?: readonly string[] } = {},
+): CliRun {
   const started = performance.now();
-  const [file, ...argv] = cliCommand(args);
+  const [file, ...argv] = [...(options.under ?? []), ...cliCommand(args)] as [string, ...string[]];
   const child = spawn(file, argv, {
     env: options.env ?? cronEnv(),
     cwd: options.cwd,
