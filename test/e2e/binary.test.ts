@@ -62,12 +62,7 @@ describe.runIf(built)('the single executable', () => {
     const result = await run(['exec', '--slug', 'no-dotenv', '--', 'sh', '-c', 'echo "${CRONMON_SLUG:-unset}"'], cwd);
     expect(result).toMatchObject({ code: 0, stdout: 'unset\n', stderr: '' });
     expect(existsSync(marker)).toBe(false);
-    expect(
-      sentry
-        .checkIns()
-        .filter((c) => c.slug === 'no-dotenv')
-        .map((c) => c.status),
-    ).toEqual(['in_progress', 'ok']);
+    expect(sentry.statusesOf('no-dotenv')).toEqual(['in_progress', 'ok']);
   });
 
   it('has no node to lean on', async () => {
@@ -78,12 +73,7 @@ describe.runIf(built)('the single executable', () => {
   it('runs `exec --slug x -- true` and reports it', async () => {
     const result = await run(['exec', '--slug', 'binary-exec', '--schedule', '@daily', '--', 'true']);
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(
-      sentry
-        .checkIns()
-        .filter((c) => c.slug === 'binary-exec')
-        .map((c) => c.status),
-    ).toEqual(['in_progress', 'ok']);
+    expect(sentry.statusesOf('binary-exec')).toEqual(['in_progress', 'ok']);
   });
 
   it('keeps the job exit code and sends the tail', async () => {

@@ -26,7 +26,6 @@ function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 let counter = 0;
 const uniqueSlug = () => `cache-${process.pid}-${++counter}`;
-const checkInsFor = (slug: string) => sentry.checkIns().filter((c) => c.slug === slug);
 
 describe('stored rate limits', () => {
   // A first run learns a one-minute limit for the monitor category and stores it.
@@ -37,9 +36,9 @@ describe('stored rate limits', () => {
     } finally {
       sentry.setFault(undefined);
     }
-    const before = checkInsFor(slug).length;
+    const before = sentry.checkIns(slug).length;
     await runCli(['exec', '--slug', slug, '--', 'true'], { env: e });
-    expect(checkInsFor(slug).length, 'the limit is honoured from a private directory').toBe(before);
+    expect(sentry.checkIns(slug).length, 'the limit is honoured from a private directory').toBe(before);
     return join(e.CRONMON_CACHE_DIR ?? '', 'rate-limits');
   }
 
@@ -47,9 +46,9 @@ describe('stored rate limits', () => {
     const e = env();
     const slug = uniqueSlug();
     chmodSync(await limited(e, slug), 0o777);
-    const before = checkInsFor(slug).length;
+    const before = sentry.checkIns(slug).length;
     expect((await runCli(['exec', '--slug', slug, '--', 'true'], { env: e })).code).toBe(0);
-    await sentry.waitFor(() => checkInsFor(slug).length === before + 2);
+    await sentry.waitFor(() => sentry.checkIns(slug).length === before + 2);
   });
 
   it("are not taken from another user's directory", async (context) => {
@@ -57,9 +56,9 @@ describe('stored rate limits', () => {
     const e = env();
     const slug = uniqueSlug();
     chownSync(await limited(e, slug), nobody.uid, nobody.gid);
-    const before = checkInsFor(slug).length;
+    const before = sentry.checkIns(slug).length;
     expect((await runCli(['exec', '--slug', slug, '--', 'true'], { env: e })).code).toBe(0);
-    await sentry.waitFor(() => checkInsFor(slug).length === before + 2);
+    await sentry.waitFor(() => sentry.checkIns(slug).length === before + 2);
   });
 });
 
@@ -71,7 +70,7 @@ describe.runIf(process.platform === 'linux')('a cache directory on a kernel file
       expect(result.signal).toBeNull();
       expect(result.code).toBe(0);
       expect(result.stdout.toString()).toBe('ran\n');
-      await sentry.waitFor(() => checkInsFor(slug).length === 2);
+      await sentry.waitFor(() => sentry.checkIns(slug).length === 2);
     });
   }
 });

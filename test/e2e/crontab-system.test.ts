@@ -344,10 +344,10 @@ describe('a wrapped system crontab line, run as cron runs it', () => {
     expect(await runAsCron(noNodeJob!, home)).toBe(0);
     expect(existsSync(join(etc, 'ran-root'))).toBe(true);
     expect(existsSync(join(etc, 'ran-no-node'))).toBe(true);
-    const root = sentry.checkIns().filter((checkIn) => checkIn.slug === `root-${process.pid}`);
+    const root = sentry.checkIns(`root-${process.pid}`);
     expect(root.map((checkIn) => checkIn.status)).toEqual(['in_progress', 'ok']);
     expect(root[0]?.monitorConfig).toMatchObject({ schedule: { type: 'crontab', value: '0 3 * * *' } });
-    const noNodeCheckIns = sentry.checkIns().filter((checkIn) => checkIn.slug === `no-node-${process.pid}`);
+    const noNodeCheckIns = sentry.checkIns(`no-node-${process.pid}`);
     expect(noNodeCheckIns.map((checkIn) => checkIn.status)).toEqual(['in_progress', 'ok']);
     expect(sentry.rejected()).toEqual([]);
   });
@@ -367,11 +367,6 @@ describe('a wrapped system crontab line, run as cron runs it', () => {
     expect(job).toMatchObject({ user: 'nobody', command: expect.stringContaining(`exec --slug nobody-${process.pid} `) });
     expect(await runAsCron(job!, home, nobody)).toBe(0);
     expect(statSync(join(home, 'ran-as-nobody')).uid).toBe(nobody.uid);
-    expect(
-      sentry
-        .checkIns()
-        .filter((checkIn) => checkIn.slug === `nobody-${process.pid}`)
-        .map((checkIn) => checkIn.status),
-    ).toEqual(['in_progress', 'ok']);
+    expect(sentry.statusesOf(`nobody-${process.pid}`)).toEqual(['in_progress', 'ok']);
   });
 });

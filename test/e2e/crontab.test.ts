@@ -329,10 +329,10 @@ describe('a wrapped line, run as cron runs it', () => {
 
     expect(readFileSync(join(dir, 'copy.txt'), 'utf8')).toBe('data\n');
     expect(existsSync(join(dir, 'sub', 'ran'))).toBe(true);
-    const copy = sentry.checkIns().filter((checkIn) => checkIn.slug === `copy-${process.pid}`);
+    const copy = sentry.checkIns(`copy-${process.pid}`);
     expect(copy.map((checkIn) => checkIn.status)).toEqual(['in_progress', 'ok']);
     expect(copy[0]?.monitorConfig).toMatchObject({ schedule: { type: 'crontab', value: '0 3 * * *' }, timezone: 'Europe/Vienna' });
-    const touch = sentry.checkIns().filter((checkIn) => checkIn.slug === 'touch-ran');
+    const touch = sentry.checkIns('touch-ran');
     expect(touch.map((checkIn) => checkIn.status)).toEqual(['in_progress', 'ok']);
     expect(touch[0]?.monitorConfig).toMatchObject({ schedule: { type: 'crontab', value: '*/5 * * * *' } });
   });
@@ -351,12 +351,7 @@ describe('a wrapped line, run as cron runs it', () => {
     );
     expect(await runLine(job!, dir, { PATH: bin, SENTRY_DSN: sentry.dsn })).toBe(0);
     expect(existsSync(join(dir, 'ran'))).toBe(true);
-    expect(
-      sentry
-        .checkIns()
-        .filter((c) => c.slug === `no-node-${process.pid}`)
-        .map((c) => c.status),
-    ).toEqual(['in_progress', 'ok']);
+    expect(sentry.statusesOf(`no-node-${process.pid}`)).toEqual(['in_progress', 'ok']);
     const again = await runCli(['crontab', file, '--apply'], { env: env() });
     expect(stdout(again)).toContain('Nothing to change.');
   });

@@ -25,11 +25,6 @@ afterEach(() => sentry.setFault(undefined));
 
 let counter = 0;
 const uniqueSlug = () => `delivery-${process.pid}-${++counter}`;
-const statuses = (server: TestSentry, slug: string) =>
-  server
-    .checkIns()
-    .filter((c) => c.slug === slug)
-    .map((c) => c.status);
 const requestsOf = (slug: string) => sentry.requests.filter((r) => r.body.toString().includes(slug));
 
 describe('retries', () => {
@@ -38,7 +33,7 @@ describe('retries', () => {
     const slug = uniqueSlug();
     const result = await runCli(['exec', '--slug', slug, '--', 'true'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(statuses(sentry, slug)).toEqual(['in_progress', 'ok']);
+    expect(sentry.statusesOf(slug)).toEqual(['in_progress', 'ok']);
   });
 
   it('-v shows each attempt', async () => {
@@ -79,7 +74,7 @@ describe('one deadline after the job', () => {
     const result = await runCli(['exec', '--send-timeout', '300ms', '--slug', slug, '--', 'sh', '-c', 'sleep 1'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('open check-in: no answer');
-    expect(statuses(sentry, slug)).toEqual(['ok']);
+    expect(sentry.statusesOf(slug)).toEqual(['ok']);
   });
 });
 
@@ -152,7 +147,7 @@ describe('certificates', () => {
         code: 0,
         stderr: '',
       });
-      expect(statuses(tls, trusted)).toEqual(['in_progress', 'ok']);
+      expect(tls.statusesOf(trusted)).toEqual(['in_progress', 'ok']);
     }
   });
 

@@ -68,11 +68,6 @@ describe.skipIf(!canUnshare)('host names', () => {
     const result = await execWithPrivateDns(`http://${sentry.key}@sentry.hosts-file.test:${sentry.port}/42`, 'hosts-file');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(3);
-    expect(
-      sentry
-        .checkIns()
-        .filter((c) => c.slug === 'hosts-file')
-        .map((c) => c.status),
-    ).toEqual(['in_progress', 'error']);
+    expect(sentry.statusesOf('hosts-file')).toEqual(['in_progress', 'error']);
   });
 });

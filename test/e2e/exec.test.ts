@@ -17,7 +17,6 @@ const job = (name: string) => join(JOBS, name);
 // Each test uses its own slug, so that check-ins of parallel or earlier tests never mix.
 let counter = 0;
 const uniqueSlug = () => `job-${process.pid}-${++counter}`;
-const forSlug = (slug: string) => sentry.checkIns().filter((c) => c.slug === slug);
 const eventsFor = (slug: string) => sentry.events().filter((e) => (e.event.contexts as { monitor?: { slug?: string } } | undefined)?.monitor?.slug === slug);
 
 describe('cronmon exec reports a run', () => {
@@ -27,7 +26,7 @@ describe('cronmon exec reports a run', () => {
     expect(result.code).toBe(0);
     expect(result.stdout.toString()).toBe('out 1\nout 2\n');
     expect(result.stderr).toBe('err 1\nerr 2\n');
-    const checkIns = forSlug(slug);
+    const checkIns = sentry.checkIns(slug);
     expect(checkIns.map((c) => c.status)).toEqual(['in_progress', 'ok']);
     expect(checkIns[1]?.checkInId).toBe(checkIns[0]?.checkInId);
     expect(checkIns[0]?.environment).toBe('production');
@@ -45,7 +44,7 @@ describe('cronmon exec reports a run', () => {
     });
     expect(result.code).toBe(3);
     expect(result.stderr).toBe('err 1\nerr 2\n');
-    const checkIns = forSlug(slug);
+    const checkIns = sentry.checkIns(slug);
     expect(checkIns.map((c) => [c.status, c.environment])).toEqual([
       ['in_progress', 'staging'],
       ['error', 'staging'],
@@ -87,7 +86,7 @@ describe('cronmon exec reports a run', () => {
       'true',
     ];
     expect((await runCli(args, { env: cronEnv({ SENTRY_DSN: sentry.dsn }) })).code).toBe(0);
-    const [open, close] = forSlug(slug);
+    const [open, close] = sentry.checkIns(slug);
     expect(open?.monitorConfig).toEqual({
       schedule: { type: 'crontab', value: '0 3 * * *' },
       checkin_margin: 1,
@@ -103,14 +102,14 @@ describe('cronmon exec reports a run', () => {
   it('sends an interval schedule as Sentry expects it', async () => {
     const slug = uniqueSlug();
     expect((await runCli(['exec', '--slug', slug, '--interval', '10 minutes', '--', 'true'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) })).code).toBe(0);
-    expect(forSlug(slug)[0]?.monitorConfig).toEqual({ schedule: { type: 'interval', value: 10, unit: 'minute' } });
+    expect(sentry.checkIns(slug)[0]?.monitorConfig).toEqual({ schedule: { type: 'interval', value: 10, unit: 'minute' } });
   });
 
   it('normalises the slug as Sentry does, and says so only when asked', async () => {
     const slug = `Nightly Backup ${process.pid}`;
     const quiet = await runCli(['exec', '--slug', slug, '--', 'true'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
     expect(quiet.stderr).toBe('');
-    expect(forSlug(`nightly-backup-${process.pid}`)).toHaveLength(2);
+    expect(sentry.checkIns(`nightly-backup-${process.pid}`)).toHaveLength(2);
     const verbose = await runCli(['exec', '-v', '--slug', slug, '--', 'true'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
     expect(verbose.stderr).toContain(`"nightly-backup-${process.pid}"`);
   });
@@ -119,14 +118,14 @@ describe('cronmon exec reports a run', () => {
     const slug = uniqueSlug();
     const result = await runCli(['exec', '--slug', slug, '--', node, job('print-env.mjs')], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
     const seen = JSON.parse(result.stdout.toString()) as Record<string, string>;
-    const [open] = forSlug(slug);
+    const [open] = sentry.checkIns(slug);
     expect(seen).toEqual({ SENTRY_MONITOR_SLUG: slug, CRONMON_CHECK_IN_ID: open?.checkInId, CRONMON_TRACE_ID: open?.traceId });
   });
 
   it('reads the slug and environment from CRONMON_SLUG and SENTRY_ENVIRONMENT', async () => {
     const slug = uniqueSlug();
     await runCli(['exec', '--', 'true'], { env: cronEnv({ SENTRY_DSN: sentry.dsn, CRONMON_SLUG: slug, SENTRY_ENVIRONMENT: 'qa' }) });
-    expect(forSlug(slug).map((c) => c.environment)).toEqual(['qa', 'qa']);
+    expect(sentry.checkIns(slug).map((c) => c.environment)).toEqual(['qa', 'qa']);
   });
 
   it('--log-on always sends the tail of a successful run; --no-log never sends output', async () => {
@@ -140,7 +139,7 @@ describe('cronmon exec reports a run', () => {
     const result = await runCli(['exec', '--slug', never, '--no-log', '--', 'sh', '-c', 'echo bad; exit 4'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
     expect(result.code).toBe(4);
     expect(result.stdout.toString()).toBe('bad\n');
-    expect(forSlug(never).map((c) => c.status)).toEqual(['in_progress', 'error']);
+    expect(sentry.statusesOf(never)).toEqual(['in_progress', 'error']);
     expect(eventsFor(never)).toEqual([]);
   });
 
@@ -239,7 +238,7 @@ describe('cronmon exec exit codes', () => {
     const result = await runCli(['exec', '--slug', slug, '--', 'no-such-command-xyz'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
     expect(result.code).toBe(127);
     expect(result.stderr).toBe('cronmon: command not found: no-such-command-xyz\n');
-    expect(forSlug(slug).map((c) => c.status)).toEqual(['in_progress', 'error']);
+    expect(sentry.statusesOf(slug)).toEqual(['in_progress', 'error']);
     expect((eventsFor(slug)[0]?.event.logentry as { formatted: string }).formatted).toContain('command not found: no-such-command-xyz');
   });
 
@@ -253,7 +252,7 @@ describe('cronmon exec exit codes', () => {
     const slug = uniqueSlug();
     const result = await runCli(['exec', '--slug', slug, '--', 'sh', '-c', 'kill -TERM $$'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
     expect(result.code).toBe(143);
-    expect(forSlug(slug).map((c) => c.status)).toEqual(['in_progress', 'error']);
+    expect(sentry.statusesOf(slug)).toEqual(['in_progress', 'error']);
   });
 
   for (const [signal, code] of [
@@ -269,7 +268,7 @@ describe('cronmon exec exit codes', () => {
       run.child.kill(signal);
       const result = await run.result;
       expect(result.code).toBe(code);
-      expect(forSlug(slug).map((c) => c.status)).toEqual(['in_progress', 'error']);
+      expect(sentry.statusesOf(slug)).toEqual(['in_progress', 'error']);
     });
   }
 
@@ -281,7 +280,7 @@ describe('cronmon exec exit codes', () => {
     const result = await run.result;
     expect(result.code).toBe(0);
     expect(result.stdout.toString()).toBe('ready\ngot SIGTERM\n');
-    expect(forSlug(slug).map((c) => c.status)).toEqual(['in_progress', 'ok']);
+    expect(sentry.statusesOf(slug)).toEqual(['in_progress', 'ok']);
   });
 });
 

@@ -13,7 +13,6 @@ afterAll(() => sentry.close());
 
 let counter = 0;
 const uniqueSlug = () => `beat-${process.pid}-${++counter}`;
-const forSlug = (slug: string) => sentry.checkIns().filter((c) => c.slug === slug);
 
 describe('cronmon heartbeat', () => {
   it('sends one ok check-in, prints nothing and exits 0', async () => {
@@ -21,7 +20,7 @@ describe('cronmon heartbeat', () => {
     const result = await runCli(['heartbeat', '--slug', slug], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout.toString()).toBe('');
-    expect(forSlug(slug).map((c) => [c.status, c.environment, c.duration])).toEqual([['ok', 'production', undefined]]);
+    expect(sentry.checkIns(slug).map((c) => [c.status, c.environment, c.duration])).toEqual([['ok', 'production', undefined]]);
   });
 
   it('brackets a section of a script: in_progress prints the id, and the close reuses it', async () => {
@@ -33,24 +32,30 @@ describe('cronmon heartbeat', () => {
     expect(id).toMatch(/^[0-9a-f]{32}$/);
     const close = await runCli(['heartbeat', '--slug', slug, '--status', 'error', '--duration', '12.5', '--check-in-id', id], { env });
     expect(close.code).toBe(0);
-    expect(forSlug(slug).map((c) => [c.status, c.checkInId, c.duration])).toEqual([
+    expect(sentry.checkIns(slug).map((c) => [c.status, c.checkInId, c.duration])).toEqual([
       ['in_progress', id, undefined],
       ['error', id, 12.5],
     ]);
-    expect(forSlug(slug)[0]?.monitorConfig).toEqual({ schedule: { type: 'crontab', value: '0 * * * *' }, timezone: 'America/New_York' });
+    expect(sentry.checkIns(slug)[0]?.monitorConfig).toEqual({ schedule: { type: 'crontab', value: '0 * * * *' }, timezone: 'America/New_York' });
     expect(sentry.rejected()).toEqual([]);
   });
 
   it('accepts a dashed check-in id and sends it as 32 hex digits', async () => {
     const slug = uniqueSlug();
     await runCli(['heartbeat', '--slug', slug, '--check-in-id', 'A460C25F-F255-4577-B920-FCFACAE4E5EB'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
-    expect(forSlug(slug)[0]?.checkInId).toBe('a460c25ff2554577b920fcfacae4e5eb');
+    expect(sentry.checkIns(slug)[0]?.checkInId).toBe('a460c25ff2554577b920fcfacae4e5eb');
   });
 
   it('prints the check-in as JSON with --json', async () => {
     const slug = uniqueSlug();
     const result = await runCli(['heartbeat', '--slug', slug, '-e', 'qa', '--json'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
-    expect(JSON.parse(result.stdout.toString())).toEqual({ check_in_id: forSlug(slug)[0]?.checkInId, slug, environment: 'qa', status: 'ok', delivered: true });
+    expect(JSON.parse(result.stdout.toString())).toEqual({
+      check_in_id: sentry.checkIns(slug)[0]?.checkInId,
+      slug,
+      environment: 'qa',
+      status: 'ok',
+      delivered: true,
+    });
   });
 
   it("picks up the monitor's schedule from the config file", async () => {
@@ -62,7 +67,7 @@ describe('cronmon heartbeat', () => {
     );
     const result = await runCli(['heartbeat', '--slug', slug], { env: cronEnv(), cwd: dir });
     expect(result.code).toBe(0);
-    expect(forSlug(slug).map((c) => [c.environment, c.monitorConfig])).toEqual([
+    expect(sentry.checkIns(slug).map((c) => [c.environment, c.monitorConfig])).toEqual([
       ['staging', { schedule: { type: 'interval', value: 5, unit: 'minute' }, checkin_margin: 2 }],
     ]);
   });

@@ -50,7 +50,6 @@ function start(s: ReturnType<typeof scenario>, flags: string[], env = s.env): Cl
   return run;
 }
 
-const checkInsFor = (slug: string) => sentry.checkIns().filter((c) => c.slug === slug);
 const busyLine = (slug: string, pid: number | undefined, tail = '') =>
   new RegExp(
     `^cronmon: ${slug} \\(production\\) is already running \\(pid ${pid}, since \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\); not started${tail}\\n$`,
@@ -61,7 +60,7 @@ describe('cronmon exec --lock', () => {
     const s = scenario();
     const first = start(s, ['--lock']);
     await ready(first);
-    await sentry.waitFor(() => checkInsFor(s.slug).length === 1);
+    await sentry.waitFor(() => sentry.checkIns(s.slug).length === 1);
 
     const second = await start(s, ['--lock']).result;
     expect(second.code).toBe(75);
@@ -70,8 +69,8 @@ describe('cronmon exec --lock', () => {
 
     s.release();
     expect((await first.result).code).toBe(0);
-    await sentry.waitFor(() => checkInsFor(s.slug).length >= 2);
-    const checkIns = checkInsFor(s.slug);
+    await sentry.waitFor(() => sentry.checkIns(s.slug).length >= 2);
+    const checkIns = sentry.checkIns(s.slug);
     expect(checkIns.map((c) => c.status)).toEqual(['in_progress', 'ok']);
     expect(checkIns[1]?.checkInId).toBe(checkIns[0]?.checkInId);
     expect(s.lines()).toEqual([`start ${pidOf(first)}`, `end ${pidOf(first)}`]);
@@ -178,8 +177,8 @@ describe('cronmon exec --lock', () => {
     const all = await Promise.all(runs.map((run) => run.result));
     expect(all.filter((r) => r.code === 0)).toHaveLength(1);
     expect(all.filter((r) => r.code === 75)).toHaveLength(49);
-    await sentry.waitFor(() => checkInsFor(s.slug).length >= 2);
-    expect(checkInsFor(s.slug).map((c) => c.status)).toEqual(['in_progress', 'ok']);
+    await sentry.waitFor(() => sentry.checkIns(s.slug).length >= 2);
+    expect(sentry.statusesOf(s.slug)).toEqual(['in_progress', 'ok']);
   });
 });
 
@@ -231,7 +230,7 @@ describe.runIf(process.platform === 'linux')('cronmon exec --lock on a kernel fi
         new RegExp(`^cronmon: --lock: ${file} is on (procfs|sysfs), a kernel filesystem that cannot hold a lock file; name a file elsewhere\\n$`),
       );
       expect(s.lines()).toEqual([]);
-      expect(checkInsFor(s.slug)).toEqual([]);
+      expect(sentry.checkIns(s.slug)).toEqual([]);
     });
   }
 

@@ -118,12 +118,7 @@ describe('cronmon upsert', () => {
     const result = await runCli(['upsert', '--slug', slug, '--schedule', '@daily', '--via', 'checkin'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
     expect(result.code).toBe(0);
     expect(result.stdout.toString()).toContain('Sentry records this as a successful run');
-    expect(
-      sentry
-        .checkIns()
-        .filter((c) => c.slug === slug)
-        .map((c) => [c.status, c.monitorConfig]),
-    ).toEqual([['ok', { schedule: { type: 'crontab', value: '0 0 * * *' } }]]);
+    expect(sentry.checkIns(slug).map((c) => [c.status, c.monitorConfig])).toEqual([['ok', { schedule: { type: 'crontab', value: '0 0 * * *' } }]]);
   });
 
   it('without a token, says exactly what is missing and where to set it (exit 2)', async () => {
@@ -259,6 +254,6 @@ describe('the config file and exec', () => {
     );
     const result = await runCli(['exec', '--slug', slug, '--', 'true'], { env: cronEnv(), cwd: join(dir, 'sub') });
     expect(result.code).toBe(0);
-    expect(sentry.checkIns().filter((c) => c.slug === slug)[0]?.monitorConfig).toEqual({ schedule: { type: 'crontab', value: '0 * * * *' }, timezone: 'UTC' });
+    expect(sentry.checkIns(slug)[0]?.monitorConfig).toEqual({ schedule: { type: 'crontab', value: '0 * * * *' }, timezone: 'UTC' });
   });
 });

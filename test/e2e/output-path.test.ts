@@ -21,11 +21,6 @@ afterAll(async () => {
 
 let counter = 0;
 const uniqueSlug = () => `pipe-${process.pid}-${++counter}`;
-const statuses = (slug: string) =>
-  sentry
-    .checkIns()
-    .filter((c) => c.slug === slug)
-    .map((c) => c.status);
 const env = (extra: Record<string, string> = {}) => cronEnv({ SENTRY_DSN: sentry.dsn, ...extra });
 const tempDir = () => {
   const dir = mkdtempSync(join(tmpdir(), 'cronmon-pipe-'));
@@ -53,7 +48,7 @@ describe('the job gets real pipes', () => {
     expect(result.stderr).toBe('err\nboth\n');
     expect(result.stdout.toString()).toBe('out\nboth\n');
     expect(result.code).toBe(0);
-    expect(statuses(slug)).toEqual(['in_progress', 'ok']);
+    expect(sentry.statusesOf(slug)).toEqual(['in_progress', 'ok']);
   });
 
   it('dies quietly of SIGPIPE when the reader goes away, as in `yes | head -1`', async () => {
@@ -67,7 +62,7 @@ describe('the job gets real pipes', () => {
     expect(bare.stderr).toBe('status 141 0\n');
     expect(wrapped.stdout).toBe('y\n');
     expect(wrapped.stderr).toBe('status 141 0\n');
-    expect(statuses(slug)).toEqual(['in_progress', 'error']);
+    expect(sentry.statusesOf(slug)).toEqual(['in_progress', 'error']);
   });
 });
 
@@ -96,13 +91,13 @@ describe('a background process the job leaves behind', () => {
     const runEnv = env();
     const first = await runCli(['exec', '--slug', slug, '--lock', '--', 'sh', '-c', script], { env: runEnv });
     expect(first.code).toBe(0);
-    expect(statuses(slug)).toEqual(['in_progress', 'ok']);
+    expect(sentry.statusesOf(slug)).toEqual(['in_progress', 'ok']);
     // Its next write after cronmon stopped reading meets a closed pipe.
     const writer = Number(readFileSync(pidFile, 'utf8'));
     await until(() => processGone(writer), 'the background writer to end');
     const second = await runCli(['exec', '--slug', slug, '--lock', '--', 'true'], { env: runEnv });
     expect(second.code).toBe(0);
-    expect(statuses(slug)).toEqual(['in_progress', 'ok', 'in_progress', 'ok']);
+    expect(sentry.statusesOf(slug)).toEqual(['in_progress', 'ok', 'in_progress', 'ok']);
   });
 });
 
@@ -126,7 +121,7 @@ describe('a reader that stalls', () => {
     const run = startStalled(['exec', '--slug', slug, '--timeout', '1s', '--', 'yes']);
     try {
       expect((await run.exited).code).toBe(124);
-      expect(statuses(slug)).toEqual(['in_progress', 'error']);
+      expect(sentry.statusesOf(slug)).toEqual(['in_progress', 'error']);
       expect(run.stderr()).toBe(`cronmon: ${slug} timed out after 1s; exit 124\n`);
     } finally {
       run.cleanUp();
@@ -137,10 +132,10 @@ describe('a reader that stalls', () => {
     const slug = uniqueSlug();
     const run = startStalled(['exec', '--slug', slug, '--', 'yes']);
     try {
-      await sentry.waitFor(() => statuses(slug).length === 1);
+      await sentry.waitFor(() => sentry.statusesOf(slug).length === 1);
       run.child.kill('SIGTERM');
       expect((await run.exited).code).toBe(143);
-      expect(statuses(slug)).toEqual(['in_progress', 'error']);
+      expect(sentry.statusesOf(slug)).toEqual(['in_progress', 'error']);
     } finally {
       run.cleanUp();
     }
@@ -168,7 +163,7 @@ describe('signals meant for the job', () => {
     expect(result.code).toBe(0);
     expect(result.stdout.toString()).toBe('ready\ngot USR1\ngot USR2\ngot ALRM\n');
     expect(result.stderr).not.toMatch(/Debugger|inspector/i);
-    expect(statuses(slug)).toEqual(['in_progress', 'ok']);
+    expect(sentry.statusesOf(slug)).toEqual(['in_progress', 'ok']);
   });
 
   it('a signal that ends the job is reported with 128+N', async () => {
@@ -178,7 +173,7 @@ describe('signals meant for the job', () => {
     run.child.kill('SIGUSR2');
     const result = await run.result;
     expect(result.code).toBe(128 + 12);
-    expect(statuses(slug)).toEqual(['in_progress', 'error']);
+    expect(sentry.statusesOf(slug)).toEqual(['in_progress', 'error']);
   });
 
   it('SIGUSR1 to any other command opens no debugger', async () => {

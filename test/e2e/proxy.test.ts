@@ -37,11 +37,6 @@ const env = (extra: Record<string, string | undefined> = {}) =>
   cronEnv({ SENTRY_DSN: httpsDsn(), HTTPS_PROXY: proxy.urlWithCredentials, SSL_CERT_FILE: certs.caFile, ...extra });
 let counter = 0;
 const uniqueSlug = () => `proxy-${process.pid}-${++counter}`;
-const statuses = (sentry: TestSentry, slug: string) =>
-  sentry
-    .checkIns()
-    .filter((c) => c.slug === slug)
-    .map((c) => c.status);
 
 // No secret in anything cronmon printed.
 function expectNoSecrets(result: CliResult) {
@@ -55,7 +50,7 @@ describe('behind an authenticating proxy', () => {
     const before = proxy.requests.length;
     const result = await runCli(['exec', '--slug', slug, '--', 'true'], { env: env() });
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(statuses(tls, slug)).toEqual(['in_progress', 'ok']);
+    expect(tls.statusesOf(slug)).toEqual(['in_progress', 'ok']);
     expect(proxy.requests.slice(before).map((r) => [r.method, r.target])).toEqual([
       ['CONNECT', `sentry.test:${tls.port}`],
       ['CONNECT', `sentry.test:${tls.port}`],
@@ -69,7 +64,7 @@ describe('behind an authenticating proxy', () => {
       env: env({ SENTRY_DSN: `http://${plain.key}@sentry.test:${plain.port}/42`, HTTP_PROXY: proxy.urlWithCredentials }),
     });
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(statuses(plain, slug)).toEqual(['in_progress', 'ok']);
+    expect(plain.statusesOf(slug)).toEqual(['in_progress', 'ok']);
     expect(proxy.requests.at(-1)?.target).toMatch(new RegExp(`^http://sentry\\.test:${plain.port}/api/42/envelope/\\?`));
   });
 
@@ -91,7 +86,7 @@ describe('behind an authenticating proxy', () => {
     writeFileSync(join(home, '.sentryclirc'), `[http]\nproxy_url = ${proxy.urlWithCredentials}\n`);
     const result = await runCli(['heartbeat', '--slug', slug], { env: env({ HTTPS_PROXY: undefined, HOME: home }), cwd: home });
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(statuses(tls, slug)).toEqual(['ok']);
+    expect(tls.statusesOf(slug)).toEqual(['ok']);
   });
 
   it('exec takes the proxy of the config file, and --proxy over the environment', async () => {
@@ -100,7 +95,7 @@ describe('behind an authenticating proxy', () => {
     writeFileSync(join(dir, 'cronmon.config.json'), JSON.stringify({ proxy: proxy.urlWithCredentials }));
     const fromFile = uniqueSlug();
     expect(await runCli(['exec', '--slug', fromFile, '--', 'true'], { env: env({ HTTPS_PROXY: undefined }), cwd: dir })).toMatchObject({ code: 0, stderr: '' });
-    expect(statuses(tls, fromFile)).toEqual(['in_progress', 'ok']);
+    expect(tls.statusesOf(fromFile)).toEqual(['in_progress', 'ok']);
     const fromFlag = uniqueSlug();
     const result = await runCli(['heartbeat', '--slug', fromFlag, '--proxy', proxy.urlWithCredentials], { env: env({ HTTPS_PROXY: 'http://127.0.0.1:9' }) });
     expect(result).toMatchObject({ code: 0, stderr: '' });
@@ -130,7 +125,7 @@ describe('behind an authenticating proxy', () => {
       env: env({ SENTRY_DSN: tls.dsn, NO_PROXY: 'example.com, 127.0.0.1' }),
     });
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(statuses(tls, slug)).toEqual(['in_progress', 'ok']);
+    expect(tls.statusesOf(slug)).toEqual(['in_progress', 'ok']);
     expect(proxy.connections()).toBe(connections);
     // Far below the 20 s the black hole would have cost.
     expect(result.ms).toBeLessThan(10_000);

@@ -11,7 +11,6 @@ afterAll(() => sentry.close());
 
 let counter = 0;
 const uniqueSlug = () => `habit-${process.pid}-${++counter}`;
-const forSlug = (slug: string) => sentry.checkIns().filter((c) => c.slug === slug);
 const sentryCliFlags = [
   '-s',
   '0 3 * * *',
@@ -42,7 +41,7 @@ describe("sentry-cli's spellings", () => {
     const slug = uniqueSlug();
     const result = await runCli(['exec', '--slug', slug, ...sentryCliFlags, '--', 'sh', '-c', 'exit 0'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
     expect(result.code).toBe(0);
-    expect(forSlug(slug)[0]).toMatchObject({ environment: 'staging', monitorConfig: expectedConfig });
+    expect(sentry.checkIns(slug)[0]).toMatchObject({ environment: 'staging', monitorConfig: expectedConfig });
   });
 
   it('cronmon monitors run [options] <slug> -- <command…> is sentry-cli monitors run', async () => {
@@ -52,8 +51,8 @@ describe("sentry-cli's spellings", () => {
     });
     expect(result.code).toBe(3);
     expect(result.stdout.toString()).toBe('out\n');
-    expect(forSlug(slug).map((c) => c.status)).toEqual(['in_progress', 'error']);
-    expect(forSlug(slug)[0]).toMatchObject({ environment: 'staging', monitorConfig: expectedConfig });
+    expect(sentry.statusesOf(slug)).toEqual(['in_progress', 'error']);
+    expect(sentry.checkIns(slug)[0]).toMatchObject({ environment: 'staging', monitorConfig: expectedConfig });
     expect(sentry.rejected()).toEqual([]);
   });
 
@@ -61,7 +60,7 @@ describe("sentry-cli's spellings", () => {
     const slug = uniqueSlug();
     const result = await runCli(['monitors', 'run', slug, 'sh', '-c', 'exit 0'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
     expect(result.code).toBe(0);
-    expect(forSlug(slug).map((c) => c.status)).toEqual(['in_progress', 'ok']);
+    expect(sentry.statusesOf(slug)).toEqual(['in_progress', 'ok']);
   });
 });
 
@@ -75,7 +74,7 @@ describe('.sentryclirc', () => {
     const slug = uniqueSlug();
     const result = await runCli(['exec', '--slug', slug, '--', 'true'], { env });
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(forSlug(slug).map((c) => c.status)).toEqual(['in_progress', 'ok']);
+    expect(sentry.statusesOf(slug)).toEqual(['in_progress', 'ok']);
     // SENTRY_DSN wins: here an unreachable one, so nothing arrives.
     const project = join(home, 'project');
     mkdirSync(project);
@@ -85,6 +84,6 @@ describe('.sentryclirc', () => {
       cwd: project,
     });
     expect(overridden.stderr).toMatch(/connection refused by 127\.0\.0\.1:9/);
-    expect(forSlug(other)).toEqual([]);
+    expect(sentry.checkIns(other)).toEqual([]);
   });
 });

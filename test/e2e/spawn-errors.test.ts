@@ -36,12 +36,7 @@ describe('a job that cannot start', () => {
       const result = await runCli(['exec', '--slug', slug, '--', command(), 'arg'], { env: cronEnv({ SENTRY_DSN: sentry.dsn }) });
       expect(result.code).toBe(code);
       expect(result.stderr).toMatch(new RegExp(`^cronmon: ${message.source}\\n$`));
-      expect(
-        sentry
-          .checkIns()
-          .filter((c) => c.slug === slug)
-          .map((c) => c.status),
-      ).toEqual(['in_progress', 'error']);
+      expect(sentry.statusesOf(slug)).toEqual(['in_progress', 'error']);
     });
   }
 });

@@ -34,12 +34,7 @@ describe.skipIf(ON_BINARY)('exec loads only what it needs', () => {
     expect(modules).not.toContain('internal/fs/rimraf');
     // Its clock is process.hrtime: the global `performance` would load perf_hooks (~0.8 ms).
     expect(modules).not.toContain('perf_hooks');
-    expect(
-      sentry
-        .checkIns()
-        .filter((c) => c.slug === 'lean')
-        .map((c) => c.status),
-    ).toEqual(['in_progress', 'error']);
+    expect(sentry.statusesOf('lean')).toEqual(['in_progress', 'error']);
   });
 });
 
@@ -53,12 +48,7 @@ describe.skipIf(ON_BINARY)('delivery loads only what it needs', () => {
         HTTP_PROXY: proxy.url,
       });
       expect(modules.filter((name) => /^(zlib|http|https|_http_client|tls|crypto)$/.test(name))).toEqual([]);
-      expect(
-        sentry
-          .checkIns()
-          .filter((c) => c.slug === 'lean-proxy')
-          .map((c) => c.status),
-      ).toEqual(['in_progress', 'ok']);
+      expect(sentry.statusesOf('lean-proxy')).toEqual(['in_progress', 'ok']);
     } finally {
       await proxy.close();
     }

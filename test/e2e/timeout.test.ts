@@ -41,7 +41,7 @@ describe('exec --timeout', () => {
     expect(running(child ?? 0)).toBe(false);
     expect(running(grandchild ?? 0)).toBe(false);
 
-    const checkIns = sentry.checkIns().filter((c) => c.slug === slug);
+    const checkIns = sentry.checkIns(slug);
     expect(checkIns.map((c) => c.status)).toEqual(['in_progress', 'error']);
     expect(checkIns[1]?.duration).toBeGreaterThanOrEqual(1);
     const event = sentry.events().find((e) => (e.event.contexts as { monitor?: { slug?: string } }).monitor?.slug === slug);

@@ -56,19 +56,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const statuses = (slug: string) =>
-  sentry
-    .checkIns()
-    .filter((c) => c.slug === slug)
-    .map((c) => c.status);
-
 describe.runIf(haveOpenssl)('Sentry over https', () => {
   it('reports a run when the certificate is trusted', async () => {
     const env = cronEnv({ SENTRY_DSN: `https://${sentry.key}@127.0.0.1:${port}/42`, NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') });
     const result = await runCli(['exec', '--slug', 'over-tls', '--', 'sh', '-c', 'echo done; exit 3'], { env });
     expect(result).toMatchObject({ code: 3, stderr: '' });
     expect(result.stdout.toString()).toBe('done\n');
-    expect(statuses('over-tls')).toEqual(['in_progress', 'error']);
+    expect(sentry.statusesOf('over-tls')).toEqual(['in_progress', 'error']);
     await sentry.waitFor((s) => s.events().some((e) => e.attachments[0]?.data.toString() === 'done\n'));
   });
 
@@ -80,7 +74,7 @@ describe.runIf(haveOpenssl)('Sentry over https', () => {
     const env = cronEnv({ SENTRY_DSN: `https://${sentry.key}@localhost:${port}/42`, NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') });
     const result = await runCli(['heartbeat', '--slug', 'tls-by-name'], { env });
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(statuses('tls-by-name')).toEqual(['ok']);
+    expect(sentry.statusesOf('tls-by-name')).toEqual(['ok']);
   });
 
   it('refuses a trusted certificate made for another name', async () => {
@@ -107,6 +101,6 @@ describe.runIf(haveOpenssl)('Sentry over https', () => {
     expect(result.stdout.toString()).toBe('ran\n');
     // One line, naming the reason (a self-signed certificate) and the host.
     expect(result.stderr).toMatch(/^cronmon: [^\n]*the certificate of 127\.0\.0\.1:\d+ is self-signed; trust it with SSL_CERT_FILE=[^\n]*\n$/);
-    expect(statuses('untrusted-tls')).toEqual([]);
+    expect(sentry.statusesOf('untrusted-tls')).toEqual([]);
   });
 });

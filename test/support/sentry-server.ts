@@ -46,7 +46,9 @@ export interface TestSentry {
   api: MonitorsApi;
   records: ReceiverRecord[];
   requests: IngestRequest[];
-  checkIns(): CheckInRecord[];
+  // Every check-in received, or those of one monitor.
+  checkIns(slug?: string): CheckInRecord[];
+  statusesOf(slug: string): CheckInRecord['status'][];
   events(): EventRecord[];
   rejected(): Rejection[];
   waitFor(predicate: (sentry: TestSentry) => boolean, timeoutMs?: number): Promise<void>;
@@ -135,7 +137,8 @@ export async function startSentryServer(
     api,
     records,
     requests,
-    checkIns: () => records.filter((record): record is CheckInRecord => record.type === 'check_in'),
+    checkIns: (slug) => records.filter((record): record is CheckInRecord => record.type === 'check_in' && (slug === undefined || record.slug === slug)),
+    statusesOf: (slug) => sentry.checkIns(slug).map((checkIn) => checkIn.status),
     events: () => records.filter((record): record is EventRecord => record.type === 'event'),
     rejected: () => records.filter((record): record is Rejection => record.type === 'rejected'),
     async waitFor(predicate, timeoutMs = 10_000) {
