@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CronmonConfig } from '../../src/config/config-file.js';
 import { resolveNetwork } from '../../src/commands/network-settings.js';
-import { CronmonError } from '../../src/util/errors.js';
+import { rejectionOf } from '../support/errors.js';
 import { ProxyFailure } from '../../src/sentry/network.js';
 import { proxyFor } from '../../src/sentry/proxy.js';
 
@@ -14,15 +14,6 @@ const HTTP = new URL('http://sentry.internal:9000/api/42/envelope/');
 async function proxyLabel(target: URL, env: NodeJS.ProcessEnv, options: { flag?: string; file?: CronmonConfig; rc?: string } = {}) {
   const network = await resolveNetwork({ proxy: options.flag }, env, options.file, () => ({ proxy: options.rc, sources: { proxy: '/home/u/.sentryclirc' } }));
   return network.proxy && proxyFor(target, network.proxy)?.label;
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<CronmonError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(CronmonError);
-  return error as CronmonError;
 }
 
 describe('resolveNetwork', () => {
@@ -80,10 +71,10 @@ describe('resolveNetwork', () => {
   });
 
   it('refuses a bad --proxy (exit 2) or config proxy (exit 2), masking its credentials', async () => {
-    const flag = await errorOf(resolveNetwork({ proxy: 'socks5://user:hunter2@proxy:1080' }, {}, undefined, noRc));
+    const flag = await rejectionOf(resolveNetwork({ proxy: 'socks5://user:hunter2@proxy:1080' }, {}, undefined, noRc));
     expect(flag).toMatchObject({ code: 'usage', exitCode: 2 });
     expect(flag.message).toBe('the proxy socks5://***@proxy:1080 from --proxy is a socks5 proxy; cronmon talks to http:// and https:// proxies');
-    const file = await errorOf(resolveNetwork({}, {}, config({ proxy: 'http://[::1' }), noRc));
+    const file = await rejectionOf(resolveNetwork({}, {}, config({ proxy: 'http://[::1' }), noRc));
     expect(file).toMatchObject({ code: 'config', exitCode: 2 });
     expect(file.message).toContain('from /srv/cronmon.config.yaml (proxy) is not a URL');
   });
@@ -120,7 +111,7 @@ describe('resolveNetwork', () => {
     ['Proxy-Authorization: Basic secret-value', '--header: Proxy-Authorization is a header cronmon sets itself'],
     ['X-Token: secret-value\r\nHost: evil', '--header: the value of X-Token contains a control character'],
   ])('refuses --header %j (exit 2) without showing its value', async (header, message) => {
-    const error = await errorOf(resolveNetwork({ header: [header] }, {}, undefined, noRc));
+    const error = await rejectionOf(resolveNetwork({ header: [header] }, {}, undefined, noRc));
     expect(error).toMatchObject({ code: 'usage', exitCode: 2 });
     expect(error.message).toContain(message);
     expect(error.message).not.toContain('secret-value');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pick } from '../../src/config/sourced.js';
 import { mergeMonitorInput, resolveReporting } from '../../src/commands/reporting-settings.js';
-import { CronmonError } from '../../src/util/errors.js';
+import { rejectionOf } from '../support/errors.js';
 import { tempProject, type TempProject } from '../config/temp-project.js';
 
 const FLAG_DSN = 'https://1111@flag.example.com/1';
@@ -18,15 +18,6 @@ function withConfig(t: TempProject, extra: Record<string, unknown> = {}): string
     },
     ...extra,
   });
-}
-
-async function errorOf(run: () => Promise<unknown>): Promise<CronmonError> {
-  const error: unknown = await run().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CronmonError);
-  return error as CronmonError;
 }
 
 describe('resolveReporting: DSN and environment precedence (flag > environment > config file > default)', () => {
@@ -100,10 +91,10 @@ describe('resolveReporting: DSN and environment precedence (flag > environment >
 
   it('refuses an invalid environment, naming where it came from', async () => {
     const t = tempProject();
-    const fromEnv = await errorOf(() => resolveReporting({ slug: 'job' }, t.env({ SENTRY_ENVIRONMENT: 'prod/eu' }), false, t.project));
+    const fromEnv = await rejectionOf(resolveReporting({ slug: 'job' }, t.env({ SENTRY_ENVIRONMENT: 'prod/eu' }), false, t.project));
     expect(fromEnv.exitCode).toBe(2);
     expect(fromEnv.message).toBe('SENTRY_ENVIRONMENT "prod/eu" must not contain "/", line breaks or form feeds');
-    const fromFlag = await errorOf(() => resolveReporting({ slug: 'job', environment: 'e'.repeat(65) }, t.env(), false, t.project));
+    const fromFlag = await rejectionOf(resolveReporting({ slug: 'job', environment: 'e'.repeat(65) }, t.env(), false, t.project));
     expect(fromFlag.message).toBe('--environment must be at most 64 characters (got 65)');
   });
 });
@@ -117,14 +108,14 @@ describe('resolveReporting: slug', () => {
 
   it('requires a slug, naming --slug', async () => {
     const t = tempProject();
-    const error = await errorOf(() => resolveReporting({}, t.env(), false, t.project));
+    const error = await rejectionOf(resolveReporting({}, t.env(), false, t.project));
     expect(error.exitCode).toBe(2);
     expect(error.message).toMatch(/^--slug is required/);
   });
 
   it('names CRONMON_SLUG when that is where an unusable slug came from', async () => {
     const t = tempProject();
-    const error = await errorOf(() => resolveReporting({}, t.env({ CRONMON_SLUG: '!!!' }), false, t.project));
+    const error = await rejectionOf(resolveReporting({}, t.env({ CRONMON_SLUG: '!!!' }), false, t.project));
     expect(error.message).toMatch(/^CRONMON_SLUG "!!!" has no letters or digits/);
   });
 });
@@ -181,7 +172,7 @@ describe('resolveReporting: the monitor from the config file', () => {
   it('a dependent flag needs a schedule from somewhere', async () => {
     const t = tempProject();
     withConfig(t);
-    const error = await errorOf(() => resolveReporting({ slug: 'not-in-file', maxRuntime: '5' }, t.env(), false, t.project));
+    const error = await rejectionOf(resolveReporting({ slug: 'not-in-file', maxRuntime: '5' }, t.env(), false, t.project));
     expect(error.message).toBe('--max-runtime needs --schedule or --interval');
     const fromFile = await resolveReporting({ slug: 'hourly', maxRuntime: '5' }, t.env(), false, t.project);
     expect(fromFile.monitorConfig).toEqual({ schedule: { type: 'interval', value: 1, unit: 'hour' }, max_runtime: 5 });
@@ -190,7 +181,7 @@ describe('resolveReporting: the monitor from the config file', () => {
   it('--schedule with --interval is refused even when the file has a schedule', async () => {
     const t = tempProject();
     withConfig(t);
-    const error = await errorOf(() => resolveReporting({ slug: 'nightly-backup', schedule: '@daily', interval: '1 day' }, t.env(), false, t.project));
+    const error = await rejectionOf(resolveReporting({ slug: 'nightly-backup', schedule: '@daily', interval: '1 day' }, t.env(), false, t.project));
     expect(error.message).toBe('--schedule and --interval cannot be used together: choose one');
   });
 
@@ -206,7 +197,7 @@ describe('resolveReporting: the monitor from the config file', () => {
   it('refuses a broken config file before anything runs (exit 2, naming file, key and rule)', async () => {
     const t = tempProject();
     const file = t.write('project/cronmon.config.json', { monitors: { 'nightly-backup': { schedule: '0 3 * * *', failureThreshold: 0 } } });
-    const error = await errorOf(() => resolveReporting({ slug: 'other' }, t.env(), false, t.project));
+    const error = await rejectionOf(resolveReporting({ slug: 'other' }, t.env(), false, t.project));
     expect(error.code).toBe('config');
     expect(error.exitCode).toBe(2);
     expect(error.message).toBe(`${file}: monitors.nightly-backup.failureThreshold must be a whole number of check-ins from 1 to 720 (got 0)`);
@@ -214,7 +205,7 @@ describe('resolveReporting: the monitor from the config file', () => {
 
   it('says when an explicit config file is missing', async () => {
     const t = tempProject();
-    const error = await errorOf(() => resolveReporting({ slug: 'x' }, t.env({ CRONMON_CONFIG: 'nope.yaml' }), false, t.project));
+    const error = await rejectionOf(resolveReporting({ slug: 'x' }, t.env({ CRONMON_CONFIG: 'nope.yaml' }), false, t.project));
     expect(error.exitCode).toBe(2);
     expect(error.message).toBe('cannot read config file nope.yaml: no such file');
   });
